@@ -1,0 +1,56 @@
+# 12351 worker service assistant — every task starts here. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+STAMP := $(VENV)/.installed
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export RASA_TELEMETRY_ENABLED := false
+
+# Rasa 3.6 needs Python 3.10: python3.10 on PATH, else the newest 3.10 under pyenv.
+PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
+PYTHON310 := $(or $(shell command -v python3.10 2>/dev/null),$(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/3.10.*/bin/python3.10))))
+
+TRAIN := $(RASA) train -c config.yml -d bot/domain --data nlu_data --out models
+
+.PHONY: help install run train chat test bench lint lock clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock
+	@if [ -z "$(PYTHON310)" ]; then echo "Python 3.10 is required (Rasa 3.6): put python3.10 on PATH or install it with pyenv." >&2; exit 1; fi
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip<24.1" setuptools==70.3.0 wheel
+	$(PY) -m pip install --quiet -r requirements.lock
+	@touch $@
+
+install: $(STAMP) ## create .venv and install the locked dependencies
+
+train: $(STAMP) ## train a model into models/ (skipped when data and config are unchanged)
+	$(PY) -m bot.districts >/dev/null
+	$(TRAIN)
+
+run: train ## start Redis, the action server and the Rasa server (Ctrl-C stops all)
+	$(PY) -m bot.launcher
+
+chat: $(STAMP) ## talk to the running bot in the terminal
+	$(PY) -m bot.chat
+
+test: train ## run the whole suite (unit, NLU accuracy gate, conversations, integration)
+	$(PY) -m pytest
+
+bench: train ## measure NLU accuracy, latency, training time vs Rasa's default pipeline
+	$(PY) -m benchmarks.bench_nlu
+
+lint: $(STAMP) ## validate the training data and domain
+	$(RASA) data validate -c config.yml -d bot/domain --data nlu_data --fail-on-warnings
+
+lock: $(STAMP) ## re-pin requirements.lock from the current venv
+	$(PY) -m pip freeze | grep -v '^-e' > requirements.lock
+
+clean: ## remove models, caches and test output (keeps .venv and var/)
+	rm -rf models .pytest_cache .rasa

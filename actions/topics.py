@@ -1,0 +1,40 @@
+"""What each intent is about, in the words a worker would recognise (no Rasa imports)."""
+from __future__ import annotations
+
+from typing import Optional
+
+# Intent (or `faq/<topic>` retrieval intent) → a short phrase a worker can say back.
+TOPIC_PHRASES: dict[str, str] = {
+    "faq/wage_arrears": "拖欠工资怎么办",
+    "faq/overtime_pay": "加班费怎么算",
+    "faq/working_hours": "工作时间和休息日",
+    "faq/minimum_wage": "北京最低工资标准",
+    "faq/labor_contract": "没签劳动合同怎么办",
+    "faq/probation": "试用期的规定",
+    "faq/dismissal": "被辞退的补偿",
+    "faq/resignation": "辞职要注意什么",
+    "faq/social_insurance": "单位不交社保",
+    "faq/work_injury": "工伤认定",
+    "faq/annual_leave": "带薪年假",
+    "faq/maternity": "产假和孕期保护",
+    "faq/labor_arbitration": "怎么申请劳动仲裁",
+    "faq/legal_aid": "免费法律援助",
+    "faq/union_membership": "加入工会",
+    "faq/mutual_aid": "职工互助保障",
+    "faq/hardship_aid": "困难职工帮扶",
+    "faq/dispatch_work": "劳务派遣工的权益",
+    "faq/hotline_info": "12351热线和联系方式",
+    "faq/skills_training": "技能培训",
+    "faq/worker_culture": "职工文体活动",
+    "file_appeal": "向工会反映诉求",
+    "check_appeal_status": "查询诉求进度",
+    "request_human": "转人工",
+    "help": "你能做什么",
+}
+
+# Intents that make no sense to suggest back to the worker.
+_NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "greet", "goodbye", "thank", "affirm", "deny", "cancel"}
+
+
+def phrase_for(intent: str) -> Optional[str]:
+    return None if intent in _NOT_SUGGESTED else TOPIC_PHRASES.get(intent)

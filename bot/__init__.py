@@ -1,0 +1,1 @@
+"""12351 worker service assistant: settings, NLU components and process launcher."""

@@ -1,0 +1,1 @@
+"""Custom NLU pieces for Chinese: text normalisation and the jieba user dictionary."""

@@ -1,0 +1,158 @@
+"""Every setting the project reads from the environment, in one place.
+
+Values come from the process environment, then from a `.env` file at the repository root
+(the environment wins). A malformed value stops start-up with the variable's name, so an
+operator never has to guess which setting is wrong.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from pathlib import Path
+from typing import Mapping, Optional
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+
+EMBEDDED_REDIS_PORT = 6390
+DEFAULT_WECHAT_API_BASE = "https://api.weixin.qq.com"
+
+# Development values: safe to publish, useless against a real official account.
+DEV_WECHAT = {
+    "WECHAT_TOKEN": "dev-token-12351",
+    "WECHAT_APPID": "wxdev0000000012351",
+    "WECHAT_SECRET": "dev-secret-12351",
+    "WECHAT_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+}
+WECHAT_VARS = tuple(DEV_WECHAT)
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+    def __init__(self, variable: str, problem: str):
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+@dataclasses.dataclass(frozen=True)
+class RedisTarget:
+    host: str
+    port: int
+    db: int
+    password: Optional[str]
+    embedded: bool
+
+    @property
+    def url(self) -> str:
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}{self.host}:{self.port}/{self.db}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    rasa_port: int
+    action_port: int
+    console_port: int
+    redis: RedisTarget
+    key_prefix: str
+    wechat_token: str
+    wechat_appid: str
+    wechat_secret: str
+    wechat_aes_key: str
+    wechat_api_base: str
+    dev_mode: bool
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+        values = dict(read_dotenv(ROOT / ".env")) if env is None else {}
+        values.update(os.environ if env is None else env)
+        dev_mode = not any(values.get(name) for name in WECHAT_VARS)
+        wechat = {name: values.get(name, DEV_WECHAT[name] if dev_mode else "") for name in WECHAT_VARS}
+        return cls(
+            rasa_port=_port(values, "RASA_PORT", 5005),
+            action_port=_port(values, "ACTION_PORT", 5055),
+            console_port=_port(values, "CONSOLE_PORT", 8080),
+            redis=_redis(values.get("REDIS_URL", "")),
+            key_prefix=_key_prefix(values.get("KEY_PREFIX", "gh:")),
+            wechat_token=_wechat_token(wechat["WECHAT_TOKEN"]),
+            wechat_appid=_required(wechat, "WECHAT_APPID", r"wx[0-9a-zA-Z]{6,30}"),
+            wechat_secret=_required(wechat, "WECHAT_SECRET", r"\S{8,64}"),
+            wechat_aes_key=_aes_key(wechat["WECHAT_AES_KEY"]),
+            wechat_api_base=_url(values, "WECHAT_API_BASE", DEFAULT_WECHAT_API_BASE),
+            dev_mode=dev_mode,
+        )
+
+
+def read_dotenv(path: Path) -> dict:
+    """KEY=VALUE lines; `#` comments and blank lines ignored, optional quotes stripped."""
+    if not path.is_file():
+        return {}
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return values
+
+
+def _port(values: Mapping[str, str], name: str, default: int) -> int:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise SettingsError(name, f"must be a port number 1-65535, got {raw!r}")
+    return int(raw)
+
+
+def _redis(raw: str) -> RedisTarget:
+    raw = raw.strip()
+    if not raw:
+        return RedisTarget("127.0.0.1", EMBEDDED_REDIS_PORT, 0, None, embedded=True)
+    parsed = urlparse(raw)
+    if parsed.scheme != "redis" or not parsed.hostname:
+        raise SettingsError("REDIS_URL", "must look like redis://[:password@]host:port/db")
+    try:
+        port = parsed.port or 6379
+        db = int(parsed.path.lstrip("/") or 0)
+    except ValueError:
+        raise SettingsError("REDIS_URL", "port and database number must be integers") from None
+    return RedisTarget(parsed.hostname, port, db, parsed.password, embedded=False)
+
+
+def _key_prefix(raw: str) -> str:
+    if not re.fullmatch(r"[a-z0-9_]{1,16}:", raw):
+        raise SettingsError("KEY_PREFIX", "must be 1-16 lowercase letters/digits followed by ':'")
+    return raw
+
+
+def _wechat_token(raw: str) -> str:
+    # WeChat allows 3-32 letters and digits for the server token.
+    if not re.fullmatch(r"[A-Za-z0-9_-]{3,32}", raw or ""):
+        raise SettingsError("WECHAT_TOKEN", "must be 3-32 letters or digits (the token set in the WeChat console)")
+    return raw
+
+
+def _required(values: Mapping[str, str], name: str, pattern: str) -> str:
+    raw = values.get(name, "")
+    if not re.fullmatch(pattern, raw or ""):
+        raise SettingsError(name, "missing or malformed (set all WECHAT_* variables for production)")
+    return raw
+
+
+def _aes_key(raw: str) -> str:
+    # Empty means plaintext mode; otherwise WeChat's EncodingAESKey is 43 base64 characters.
+    if raw and not re.fullmatch(r"[A-Za-z0-9+/]{43}", raw):
+        raise SettingsError("WECHAT_AES_KEY", "must be the 43-character EncodingAESKey, or empty for plaintext mode")
+    return raw
+
+
+def _url(values: Mapping[str, str], name: str, default: str) -> str:
+    raw = values.get(name, "").strip() or default
+    parsed = urlparse(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise SettingsError(name, f"must be an http(s) URL, got {raw!r}")
+    return raw.rstrip("/")
