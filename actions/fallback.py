@@ -9,7 +9,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.topics import phrase_for
 
 FALLBACK_INTENT = "nlu_fallback"
-HOTLINE_NOTE = "着急的话请直接拨打12351职工服务热线（北京以外请拨010-12351）。"
+PERSON_TEXT = (
+    "抱歉，我还是没能理解您的问题。我已记下这次对话，工作人员会跟进联系您；"
+    "着急的话请直接拨打12351职工服务热线（北京以外请拨010-12351）。"
+)
 
 
 def misses_in_a_row(tracker: Tracker) -> int:
@@ -59,7 +62,7 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         if misses_in_a_row(tracker) >= 2:
-            dispatcher.utter_message(response="utter_fallback_person")
+            dispatcher.utter_message(text=PERSON_TEXT)
         else:
             dispatcher.utter_message(text=rephrase_text(likeliest_topics(tracker.latest_message)))
         # Undo the user's turn for the dialogue policies, as Rasa's own fallback does,

@@ -1,0 +1,116 @@
+"""`make run`'s launcher against a real Redis: every FAQ topic answered, Ctrl-C stops all,
+and a conversation survives a restart of the whole stack (trackers live in Redis)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import redis
+import yaml
+
+from bot.redis_server import free_port
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
+
+QUESTIONS = {
+    "wage_arrears": "包工头欠了我们半年工钱不给怎么办",
+    "overtime_pay": "国庆节加班工资怎么算",
+    "working_hours": "每天上班十二个小时合法吗",
+    "minimum_wage": "北京最低工资标准是多少",
+    "labor_contract": "上班两个月了公司还不跟我签合同",
+    "probation": "签三年合同试用期最长多久",
+    "dismissal": "公司把我辞退了有没有补偿",
+    "resignation": "我想辞职要提前多少天说",
+    "social_insurance": "公司不给我交社保",
+    "work_injury": "上班路上被车撞了算不算工伤",
+    "annual_leave": "带薪年假有几天",
+    "maternity": "北京产假一共多少天",
+    "labor_arbitration": "劳动仲裁要交钱吗",
+    "legal_aid": "工会能提供免费律师吗",
+    "union_membership": "外卖骑手能加入工会吗",
+    "mutual_aid": "职工医疗互助保障怎么报销",
+    "hardship_aid": "家里生活困难能申请工会帮扶吗",
+    "dispatch_work": "劳务派遣工和正式工同工同酬吗",
+    "hotline_info": "工会的热线电话是多少",
+    "skills_training": "工会有没有技能培训可以报名",
+    "worker_culture": "乐工网是什么",
+}
+
+
+def faq_responses() -> dict:
+    domain = yaml.safe_load((ROOT / "bot" / "domain" / "faq.yml").read_text(encoding="utf-8"))
+    return {key.split("/", 1)[1]: value[0]["text"] for key, value in domain["responses"].items()}
+
+
+def send(port: int, sender: str, text: str) -> list:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": text}).encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return [m.get("text", "") for m in json.loads(response.read())]
+
+
+class Stack:
+    """`python -m bot.launcher` as an operator runs it, on free ports."""
+
+    def __init__(self, redis_url: str, log_path: Path):
+        self.rasa_port, self.action_port = free_port(), free_port()
+        self.env = {**os.environ, "REDIS_URL": redis_url, "RASA_PORT": str(self.rasa_port),
+                    "ACTION_PORT": str(self.action_port), "PYTHONPATH": str(ROOT)}
+        self.log_path = log_path
+        self.process = None
+
+    def start(self) -> None:
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen([sys.executable, "-m", "bot.launcher"], cwd=ROOT, env=self.env,
+                                        stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 300
+        while b"Press Ctrl-C to stop" not in self.log_path.read_bytes():
+            assert self.process.poll() is None, self.log_path.read_text(errors="replace")[-3000:]
+            assert time.monotonic() < deadline, "stack did not start in 300 s"
+            time.sleep(1)
+
+    def interrupt(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(60)
+
+
+@pytest.fixture
+def stack(redis_server, model_path, tmp_path):
+    running = Stack(redis_server["url"], tmp_path / "launcher.log")
+    running.start()
+    yield running
+    if running.process.poll() is None:
+        running.process.kill()
+
+
+def test_every_faq_topic_is_answered_and_a_restart_keeps_the_conversation(stack, redis_server):
+    answers = faq_responses()
+    assert set(answers) == set(QUESTIONS)
+    for topic, question in QUESTIONS.items():
+        assert send(stack.rasa_port, "worker-faq", question) == [answers[topic]], topic
+
+    greeting = send(stack.rasa_port, "worker-restart", "你好")
+    assert "12351" in greeting[0]
+
+    assert stack.interrupt() == 0, "Ctrl-C must stop every service cleanly"
+    for port in (stack.rasa_port, stack.action_port):
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+
+    stack.start()
+    send(stack.rasa_port, "worker-restart", "年假有几天")
+    stored = redis.Redis(port=redis_server["port"]).get("tracker:worker-restart")
+    texts = [e.get("text") for e in json.loads(stored)["events"] if e.get("event") == "user"]
+    assert texts == ["你好", "年假有几天"], "the conversation from before the restart was lost"
+    assert stack.interrupt() == 0

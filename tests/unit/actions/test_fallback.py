@@ -1,0 +1,62 @@
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.fallback import ActionFallback, likeliest_topics
+
+UNSURE_PARSE = {
+    "text": "那个钱的事咋弄",
+    "intent": {"name": "nlu_fallback", "confidence": 0.45},
+    "intent_ranking": [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "faq", "confidence": 0.40},
+        {"name": "file_appeal", "confidence": 0.30},
+    ],
+    "response_selector": {
+        "faq": {
+            "ranking": [
+                {"intent_response_key": "faq/wage_arrears", "confidence": 0.5},
+                {"intent_response_key": "faq/overtime_pay", "confidence": 0.3},
+            ]
+        }
+    },
+}
+SURE_PARSE = {"text": "你好", "intent": {"name": "greet", "confidence": 0.99}}
+
+
+def user(parse):
+    return {"event": "user", "text": parse["text"], "parse_data": parse}
+
+
+def tracker_with(*parses):
+    events = []
+    for parse in parses:
+        events += [user(parse), {"event": "action", "name": "action_listen"}]
+    return Tracker("worker-1", {}, parses[-1], events, False, None, None, "action_listen")
+
+
+async def run(tracker):
+    dispatcher = CollectingDispatcher()
+    events = await ActionFallback().run(dispatcher, tracker, {})
+    return dispatcher.messages, events
+
+
+def test_suggestions_expand_faq_into_its_likeliest_topics():
+    assert likeliest_topics(UNSURE_PARSE) == ["拖欠工资怎么办", "加班费怎么算"]
+
+
+async def test_first_miss_asks_to_rephrase_with_two_suggestions():
+    messages, _ = await run(tracker_with(SURE_PARSE, UNSURE_PARSE))
+    assert len(messages) == 1
+    text = messages[0]["text"]
+    assert "换个说法" in text and "拖欠工资怎么办" in text and "加班费怎么算" in text
+
+
+async def test_second_miss_in_a_row_offers_a_person():
+    messages, _ = await run(tracker_with(SURE_PARSE, UNSURE_PARSE, UNSURE_PARSE))
+    assert len(messages) == 1
+    assert "工作人员会跟进" in messages[0]["text"] and "12351" in messages[0]["text"]
+
+
+async def test_a_understood_message_resets_the_count():
+    messages, _ = await run(tracker_with(UNSURE_PARSE, SURE_PARSE, UNSURE_PARSE))
+    assert "换个说法" in messages[0]["text"]

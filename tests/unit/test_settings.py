@@ -1,0 +1,60 @@
+import pytest
+
+from bot.settings import DEV_WECHAT, Settings, SettingsError
+
+
+def test_defaults_are_development_mode_with_embedded_redis():
+    settings = Settings.from_env({})
+    assert settings.dev_mode
+    assert (settings.rasa_port, settings.action_port, settings.console_port) == (5005, 5055, 8080)
+    assert settings.redis.embedded and settings.redis.port == 6390
+    assert settings.wechat_token == DEV_WECHAT["WECHAT_TOKEN"]
+    assert settings.wechat_api_base == "https://api.weixin.qq.com"
+    assert settings.key_prefix == "gh:"
+
+
+def test_redis_url_is_parsed_into_host_port_db_password():
+    settings = Settings.from_env({"REDIS_URL": "redis://:s3cret@10.1.2.3:6400/4"})
+    assert not settings.redis.embedded
+    assert (settings.redis.host, settings.redis.port, settings.redis.db) == ("10.1.2.3", 6400, 4)
+    assert settings.redis.password == "s3cret"
+
+
+@pytest.mark.parametrize(
+    "env, variable",
+    [
+        ({"RASA_PORT": "abc"}, "RASA_PORT"),
+        ({"ACTION_PORT": "70000"}, "ACTION_PORT"),
+        ({"CONSOLE_PORT": "-1"}, "CONSOLE_PORT"),
+        ({"REDIS_URL": "http://localhost"}, "REDIS_URL"),
+        ({"REDIS_URL": "redis://localhost:6379/x"}, "REDIS_URL"),
+        ({"WECHAT_API_BASE": "ftp://example"}, "WECHAT_API_BASE"),
+        ({"KEY_PREFIX": "GH"}, "KEY_PREFIX"),
+    ],
+)
+def test_malformed_value_names_the_variable(env, variable):
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env(env)
+    assert raised.value.variable == variable
+    assert variable in str(raised.value)
+
+
+def test_production_requires_every_wechat_variable():
+    # Setting one WECHAT_* variable switches to production: the others must be real values.
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"WECHAT_TOKEN": "realtoken123"})
+    assert raised.value.variable == "WECHAT_APPID"
+
+
+def test_production_settings_accepted_and_aes_key_checked():
+    env = {
+        "WECHAT_TOKEN": "realtoken123",
+        "WECHAT_APPID": "wx1234567890abcdef",
+        "WECHAT_SECRET": "0123456789abcdef0123456789abcdef",
+        "WECHAT_AES_KEY": "",
+    }
+    settings = Settings.from_env(env)
+    assert not settings.dev_mode and settings.wechat_aes_key == ""
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({**env, "WECHAT_AES_KEY": "too-short"})
+    assert raised.value.variable == "WECHAT_AES_KEY"
