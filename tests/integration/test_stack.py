@@ -71,11 +71,12 @@ class Stack:
         self.process = None
 
     def start(self) -> None:
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen([sys.executable, "-m", "bot.launcher"], cwd=ROOT, env=self.env,
                                         stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 300
-        while b"Press Ctrl-C to stop" not in self.log_path.read_bytes():
+        while b"Press Ctrl-C to stop" not in self.log_path.read_bytes()[offset:]:
             assert self.process.poll() is None, self.log_path.read_text(errors="replace")[-3000:]
             assert time.monotonic() < deadline, "stack did not start in 300 s"
             time.sleep(1)
