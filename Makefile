@@ -10,9 +10,11 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED := false
 
-# Rasa 3.6 needs Python 3.10: python3.10 on PATH, else the newest 3.10 under pyenv.
+# Rasa 3.6 needs Python 3.10: python3.10 on PATH, else the newest 3.10 under pyenv. Each
+# candidate must really run (a pyenv shim on PATH may exist without a 3.10 selected).
 PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
-PYTHON310 := $(or $(shell command -v python3.10 2>/dev/null),$(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/3.10.*/bin/python3.10))))
+PYTHON310 := $(shell for p in $$(command -v python3.10) $$(ls -d $(PYENV_ROOT)/versions/3.10.*/bin/python3.10 2>/dev/null | sort -rV); do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 
 TRAIN := $(RASA) train -c config.yml -d bot/domain --data nlu_data --out models
 

@@ -1,0 +1,1 @@
+"""Input channels: how workers' messages reach the Rasa server."""

@@ -1,0 +1,74 @@
+"""Signatures, encryption and safe XML for the WeChat server URL.
+
+wechatpy compares signatures with `!=`; every comparison here is constant-time. XML with a
+DOCTYPE or ENTITY declaration is refused before any parser sees it (XXE, billion laughs).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import time
+from typing import Optional
+
+import xmltodict
+from wechatpy.crypto import PrpCrypto, WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException
+
+MAX_BODY_BYTES = 64 * 1024  # WeChat's own messages are a few KB; anything bigger is not WeChat
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+class ForbiddenRequest(Exception):
+    """The request is not from WeChat (signature, AppId) or is hostile: answer 403."""
+
+
+class MalformedMessage(Exception):
+    """Signed correctly but unreadable (not XML, no MsgType): answer `success`, never 500."""
+
+
+def sign(*parts: str) -> str:
+    return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
+
+
+def signature_matches(expected_parts: tuple, given: Optional[str]) -> bool:
+    return bool(given) and hmac.compare_digest(sign(*expected_parts), given.lower())
+
+
+def parse_xml(body: bytes) -> dict:
+    """The `<xml>` element as a dict; DTDs refused, anything unreadable is MalformedMessage."""
+    if _DTD.search(body):
+        raise ForbiddenRequest("XML with DOCTYPE/ENTITY")
+    try:
+        document = xmltodict.parse(body, disable_entities=True)
+    except Exception as error:  # expat raises several types; all mean "not our XML"
+        raise MalformedMessage(f"not XML: {error.__class__.__name__}") from None
+    root = document.get("xml") if isinstance(document, dict) else None
+    if not isinstance(root, dict):
+        raise MalformedMessage("no <xml> root")
+    return root
+
+
+class MessageCipher:
+    """AES for the compatible and safe modes, bound to one account's token, key and AppId."""
+
+    def __init__(self, token: str, aes_key: str, appid: str):
+        self._token = token
+        self._appid = appid
+        self._key = base64.b64decode(aes_key + "=")
+        self._wechat = WeChatCrypto(token, aes_key, appid)
+
+    def decrypt(self, encrypted: str, timestamp: str, nonce: str, msg_signature: Optional[str]) -> bytes:
+        if not signature_matches((self._token, timestamp, nonce, encrypted), msg_signature):
+            raise ForbiddenRequest("bad msg_signature")
+        try:
+            plain = PrpCrypto(self._key).decrypt(encrypted, self._appid)
+        except InvalidAppIdException:
+            raise ForbiddenRequest("message for another AppId") from None
+        except Exception:
+            raise ForbiddenRequest("undecryptable Encrypt") from None
+        return plain if isinstance(plain, bytes) else plain.encode("utf-8")
+
+    def encrypt(self, xml: str, nonce: str) -> str:
+        return self._wechat.encrypt_message(xml, nonce, str(int(time.time())))
