@@ -18,7 +18,7 @@ PYTHON310 := $(shell for p in $$(command -v python3.10) $$(ls -d $(PYENV_ROOT)/v
 
 TRAIN := $(RASA) train -c config.yml -d bot/domain --data nlu_data --out models
 
-.PHONY: help install run train chat test bench lint lock clean
+.PHONY: help install run train chat menu test bench lint lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -39,8 +39,11 @@ train: $(STAMP) ## train a model into models/ (skipped when data and config are 
 run: train ## start Redis, the action server and the Rasa server (Ctrl-C stops all)
 	$(PY) -m bot.launcher
 
-chat: $(STAMP) ## talk to the running bot in the terminal
-	$(PY) -m bot.chat
+chat: $(STAMP) ## talk to the running bot in the terminal over the WeChat protocol
+	$(PY) -m channels.wechat_sim.terminal_chat
+
+menu: $(STAMP) ## push the official account's menu (channels/wechat/menu.json)
+	$(PY) -m channels.wechat.menu
 
 test: train ## run the whole suite (unit, NLU accuracy gate, conversations, integration)
 	$(PY) -m pytest

@@ -32,6 +32,7 @@ def service_env(settings: Settings) -> Dict[str, str]:
     env = dict(os.environ)
     env.update(
         ACTION_PORT=str(settings.action_port),
+        WECHAT_API_BASE=settings.wechat_api_base,
         RASA_REDIS_HOST=settings.redis.host,
         RASA_REDIS_PORT=str(settings.redis.port),
         RASA_REDIS_DB=str(settings.redis.db),
@@ -52,7 +53,7 @@ def rasa_server_command(settings: Settings, model: Path) -> List[str]:
         str(BIN / "rasa"), "run",
         "--model", str(model),
         "--endpoints", str(ROOT / "bot" / "endpoints.yml"),
-        "--credentials", str(ROOT / "bot" / "credentials.yml"),
+        "--credentials", str(ROOT / "bot" / ("credentials.dev.yml" if settings.dev_mode else "credentials.yml")),
         "--port", str(settings.rasa_port),
     ]
 
@@ -87,12 +88,18 @@ def start(settings: Settings, model: Path, log_dir: Optional[Path] = None) -> Li
             services.append(Service("redis (embedded, AOF in var/redis)", redis, settings.redis.url))
         else:
             wait_for_port(settings.redis.host, settings.redis.port, timeout=10)
+        if settings.dev_mode:
+            simulator = _spawn([sys.executable, "-m", "channels.wechat_sim", "--port", str(settings.simulator_port)],
+                               env, log_dir, "wechat-simulator")
+            services.append(Service("WeChat API simulator (development)", simulator, settings.wechat_api_base))
+            wait_for_port("127.0.0.1", settings.simulator_port, timeout=30, process=simulator)
         actions = _spawn(action_server_command(settings), env, log_dir, "actions")
         services.append(Service("action server", actions, f"http://127.0.0.1:{settings.action_port}/webhook"))
         rasa = _spawn(rasa_server_command(settings, model), env, log_dir, "rasa")
-        services.append(Service("rasa server", rasa, f"http://127.0.0.1:{settings.rasa_port}/webhooks/rest/webhook"))
+        services.append(Service("rasa server (WeChat webhook)", rasa,
+                                f"http://127.0.0.1:{settings.rasa_port}/webhooks/wechat/webhook"))
         wait_http(f"http://127.0.0.1:{settings.action_port}/health", actions, STARTUP_TIMEOUT)
-        wait_http(f"http://127.0.0.1:{settings.rasa_port}/webhooks/rest/", rasa, STARTUP_TIMEOUT)
+        wait_http(f"http://127.0.0.1:{settings.rasa_port}/webhooks/wechat/", rasa, STARTUP_TIMEOUT)
     except BaseException:
         stop(services)
         raise
@@ -135,7 +142,7 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    mode = "development (WeChat simulator)" if settings.dev_mode else "production"
+    mode = "development (local WeChat simulator; try `make chat`)" if settings.dev_mode else "production"
     print(f"\n12351 assistant running in {mode} mode:")
     for service in services:
         print(f"  {service.name:<38} {service.url}")

@@ -62,6 +62,8 @@ class Settings:
     wechat_secret: str
     wechat_aes_key: str
     wechat_api_base: str
+    wechat_reply_deadline: float
+    simulator_port: int
     dev_mode: bool
 
     @classmethod
@@ -70,6 +72,9 @@ class Settings:
         values.update(os.environ if env is None else env)
         dev_mode = not any(values.get(name) for name in WECHAT_VARS)
         wechat = {name: values.get(name, DEV_WECHAT[name] if dev_mode else "") for name in WECHAT_VARS}
+        simulator_port = _port(values, "WECHAT_SIM_PORT", 5095)
+        # Development mode talks to the local WeChat simulator unless told otherwise.
+        api_default = f"http://127.0.0.1:{simulator_port}" if dev_mode else DEFAULT_WECHAT_API_BASE
         return cls(
             rasa_port=_port(values, "RASA_PORT", 5005),
             action_port=_port(values, "ACTION_PORT", 5055),
@@ -80,7 +85,9 @@ class Settings:
             wechat_appid=_required(wechat, "WECHAT_APPID", r"wx[0-9a-zA-Z]{6,30}"),
             wechat_secret=_required(wechat, "WECHAT_SECRET", r"\S{8,64}"),
             wechat_aes_key=_aes_key(wechat["WECHAT_AES_KEY"]),
-            wechat_api_base=_url(values, "WECHAT_API_BASE", DEFAULT_WECHAT_API_BASE),
+            wechat_api_base=_url(values, "WECHAT_API_BASE", api_default),
+            wechat_reply_deadline=_seconds(values, "WECHAT_REPLY_DEADLINE", 4.0, low=0.05, high=4.5),
+            simulator_port=simulator_port,
             dev_mode=dev_mode,
         )
 
@@ -106,6 +113,19 @@ def _port(values: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 65535:
         raise SettingsError(name, f"must be a port number 1-65535, got {raw!r}")
     return int(raw)
+
+
+def _seconds(values: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not low <= seconds <= high:
+        raise SettingsError(name, f"must be a number of seconds between {low} and {high}, got {raw!r}")
+    return seconds
 
 
 def _redis(raw: str) -> RedisTarget:

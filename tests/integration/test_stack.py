@@ -66,7 +66,8 @@ class Stack:
     def __init__(self, redis_url: str, log_path: Path):
         self.rasa_port, self.action_port = free_port(), free_port()
         self.env = {**os.environ, "REDIS_URL": redis_url, "RASA_PORT": str(self.rasa_port),
-                    "ACTION_PORT": str(self.action_port), "PYTHONPATH": str(ROOT)}
+                    "ACTION_PORT": str(self.action_port), "WECHAT_SIM_PORT": str(free_port()),
+                    "PYTHONPATH": str(ROOT)}
         self.log_path = log_path
         self.process = None
 

@@ -9,7 +9,8 @@ def test_defaults_are_development_mode_with_embedded_redis():
     assert (settings.rasa_port, settings.action_port, settings.console_port) == (5005, 5055, 8080)
     assert settings.redis.embedded and settings.redis.port == 6390
     assert settings.wechat_token == DEV_WECHAT["WECHAT_TOKEN"]
-    assert settings.wechat_api_base == "https://api.weixin.qq.com"
+    assert settings.wechat_api_base == "http://127.0.0.1:5095"  # the local WeChat simulator
+    assert settings.wechat_reply_deadline == 4.0
     assert settings.key_prefix == "gh:"
 
 
@@ -30,6 +31,9 @@ def test_redis_url_is_parsed_into_host_port_db_password():
         ({"REDIS_URL": "redis://localhost:6379/x"}, "REDIS_URL"),
         ({"WECHAT_API_BASE": "ftp://example"}, "WECHAT_API_BASE"),
         ({"KEY_PREFIX": "GH"}, "KEY_PREFIX"),
+        ({"WECHAT_REPLY_DEADLINE": "9"}, "WECHAT_REPLY_DEADLINE"),
+        ({"WECHAT_REPLY_DEADLINE": "soon"}, "WECHAT_REPLY_DEADLINE"),
+        ({"WECHAT_SIM_PORT": "0"}, "WECHAT_SIM_PORT"),
     ],
 )
 def test_malformed_value_names_the_variable(env, variable):
@@ -55,6 +59,7 @@ def test_production_settings_accepted_and_aes_key_checked():
     }
     settings = Settings.from_env(env)
     assert not settings.dev_mode and settings.wechat_aes_key == ""
+    assert settings.wechat_api_base == "https://api.weixin.qq.com"
     with pytest.raises(SettingsError) as raised:
         Settings.from_env({**env, "WECHAT_AES_KEY": "too-short"})
     assert raised.value.variable == "WECHAT_AES_KEY"

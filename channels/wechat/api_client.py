@@ -1,0 +1,132 @@
+"""Async client for the WeChat API calls the channel makes (aiohttp, never blocking).
+
+One access token for all processes lives in Redis. It is fetched with `stable_token`
+(which returns the same token while it is valid) by whoever holds the refresh lock; a call
+rejected for a bad token (40001/42001/40014) refreshes once, under the lock, and retries once.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, Optional, Tuple
+
+import aiohttp
+from redis.asyncio import Redis
+
+from bot.redis_keys import RedisKeys
+
+logger = logging.getLogger(__name__)
+
+TOKEN_ERRORS = {40001, 42001, 40014}
+QUOTA_ERRORS = {45015, 45047}  # outside the 48 h window / quota for the window used up
+TYPING_REFUSED = {45080, 45081}  # too late after the user's message / already typing
+TOKEN_MARGIN_S = 300  # refresh five minutes before WeChat expires the token
+REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=5)
+
+
+class WeChatApiError(Exception):
+    def __init__(self, errcode: int, errmsg: str = ""):
+        super().__init__(f"WeChat API error {errcode}: {errmsg}")
+        self.errcode = errcode
+
+
+class WeChatApiClient:
+    def __init__(self, base_url: str, appid: str, secret: str, redis: Redis, keys: RedisKeys):
+        self._base = base_url.rstrip("/")
+        self._appid = appid
+        self._secret = secret
+        self._redis = redis
+        self._keys = keys
+        self._session: Optional[aiohttp.ClientSession] = None
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=REQUEST_TIMEOUT)
+        return self._session
+
+    # --- access token -----------------------------------------------------------------
+    async def access_token(self, stale: Optional[str] = None) -> str:
+        """The shared token; with `stale`, a fresh one unless another process already replaced it."""
+        key = self._keys.wechat_access_token(self._appid)
+        cached = await self._redis.get(key)
+        if cached and cached != stale:
+            return cached
+        async with self._redis.lock(self._keys.wechat_token_lock(self._appid), timeout=15, blocking_timeout=15):
+            cached = await self._redis.get(key)
+            if cached and cached != stale:
+                return cached
+            token, lifetime = await self._fetch_token(force_refresh=stale is not None)
+            await self._redis.set(key, token, ex=max(60, lifetime - TOKEN_MARGIN_S))
+            return token
+
+    async def _fetch_token(self, force_refresh: bool) -> Tuple[str, int]:
+        payload = {"grant_type": "client_credential", "appid": self._appid, "secret": self._secret,
+                   "force_refresh": force_refresh}
+        async with self._http().post(f"{self._base}/cgi-bin/stable_token", json=payload) as response:
+            data = await response.json(content_type=None)
+        if "access_token" not in data:
+            raise WeChatApiError(int(data.get("errcode", -1)), data.get("errmsg", "no access_token"))
+        return data["access_token"], int(data.get("expires_in", 7200))
+
+    # --- calls ------------------------------------------------------------------------
+    async def _call(self, method: str, path: str, payload: Optional[Dict[str, Any]] = None,
+                    params: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+        token = await self.access_token()
+        for attempt in (1, 2):
+            query = {**(params or {}), "access_token": token}
+            async with self._http().request(method, f"{self._base}{path}", params=query, json=payload) as response:
+                data = await response.json(content_type=None)
+            errcode = int(data.get("errcode", 0) or 0)
+            if errcode in TOKEN_ERRORS and attempt == 1:
+                token = await self.access_token(stale=token)
+                continue
+            if errcode:
+                raise WeChatApiError(errcode, data.get("errmsg", ""))
+            return data
+        raise AssertionError("unreachable")
+
+    async def send_text(self, openid: str, content: str) -> None:
+        await self._call("POST", "/cgi-bin/message/custom/send",
+                         {"touser": openid, "msgtype": "text", "text": {"content": content}})
+
+    async def typing(self, openid: str) -> bool:
+        """Show "正在输入"; False when WeChat's rules refuse it (that is not an error)."""
+        try:
+            await self._call("POST", "/cgi-bin/message/custom/typing", {"touser": openid, "command": "Typing"})
+        except WeChatApiError as error:
+            if error.errcode in TYPING_REFUSED:
+                return False
+            raise
+        return True
+
+    async def create_menu(self, menu: Dict[str, Any]) -> None:
+        await self._call("POST", "/cgi-bin/menu/create", menu)
+
+    async def download_media(self, media_id: str) -> Tuple[bytes, str]:
+        """The bytes and content type of a temporary media file (image, voice, file)."""
+        token = await self.access_token()
+        for attempt in (1, 2):
+            url = f"{self._base}/cgi-bin/media/get"
+            async with self._http().get(url, params={"access_token": token, "media_id": media_id}) as response:
+                content_type = response.headers.get("Content-Type", "")
+                body = await response.read()
+            if "json" not in content_type and "text/plain" not in content_type:
+                return body, content_type
+            data = _json(body)
+            errcode = int(data.get("errcode", -1))
+            if errcode in TOKEN_ERRORS and attempt == 1:
+                token = await self.access_token(stale=token)
+                continue
+            raise WeChatApiError(errcode, data.get("errmsg", ""))
+        raise AssertionError("unreachable")
+
+
+def _json(body: bytes) -> Dict[str, Any]:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return {"errcode": -1, "errmsg": "unreadable response"}

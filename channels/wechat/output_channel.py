@@ -1,0 +1,31 @@
+"""Collects what the bot says in one turn and renders it as plain WeChat text."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel
+
+from channels.wechat.replies import merge
+
+
+class WeChatOutput(CollectingOutputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "wechat"
+
+    def rendered(self) -> str:
+        """Every message of the turn merged into one text (buttons as numbered choices)."""
+        return merge([render(message) for message in self.messages])
+
+
+def render(message: Dict[str, Any]) -> str:
+    parts: List[str] = []
+    if message.get("text"):
+        parts.append(message["text"])
+    for number, button in enumerate(message.get("buttons") or [], start=1):
+        parts.append(f"{number}. {button.get('title', '')}")
+    if message.get("image"):
+        parts.append(message["image"])
+    if message.get("attachment"):
+        parts.append(str(message["attachment"]))
+    return "\n".join(parts)
