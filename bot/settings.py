@@ -86,7 +86,7 @@ class Settings:
             wechat_secret=_required(wechat, "WECHAT_SECRET", r"\S{8,64}"),
             wechat_aes_key=_aes_key(wechat["WECHAT_AES_KEY"]),
             wechat_api_base=_url(values, "WECHAT_API_BASE", api_default),
-            wechat_reply_deadline=_seconds(values, "WECHAT_REPLY_DEADLINE", 4.0, low=0.05, high=4.5),
+            wechat_reply_deadline=_seconds(values, "WECHAT_REPLY_DEADLINE", 4.0, low=0.0, high=4.5),
             simulator_port=simulator_port,
             dev_mode=dev_mode,
         )

@@ -3,11 +3,6 @@ and a conversation survives a restart of the whole stack (trackers live in Redis
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -15,7 +10,7 @@ import pytest
 import redis
 import yaml
 
-from bot.redis_server import free_port
+from tests.integration.stack import Stack
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,40 +55,11 @@ def send(port: int, sender: str, text: str) -> list:
         return [m.get("text", "") for m in json.loads(response.read())]
 
 
-class Stack:
-    """`python -m bot.launcher` as an operator runs it, on free ports."""
-
-    def __init__(self, redis_url: str, log_path: Path):
-        self.rasa_port, self.action_port = free_port(), free_port()
-        self.env = {**os.environ, "REDIS_URL": redis_url, "RASA_PORT": str(self.rasa_port),
-                    "ACTION_PORT": str(self.action_port), "WECHAT_SIM_PORT": str(free_port()),
-                    "PYTHONPATH": str(ROOT)}
-        self.log_path = log_path
-        self.process = None
-
-    def start(self) -> None:
-        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
-        log = open(self.log_path, "ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "bot.launcher"], cwd=ROOT, env=self.env,
-                                        stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 300
-        while b"Press Ctrl-C to stop" not in self.log_path.read_bytes()[offset:]:
-            assert self.process.poll() is None, self.log_path.read_text(errors="replace")[-3000:]
-            assert time.monotonic() < deadline, "stack did not start in 300 s"
-            time.sleep(1)
-
-    def interrupt(self) -> int:
-        self.process.send_signal(signal.SIGINT)
-        return self.process.wait(60)
-
-
 @pytest.fixture
 def stack(redis_server, model_path, tmp_path):
-    running = Stack(redis_server["url"], tmp_path / "launcher.log")
-    running.start()
+    running = Stack(redis_server["url"], tmp_path / "launcher.log").start()
     yield running
-    if running.process.poll() is None:
-        running.process.kill()
+    running.kill()
 
 
 def test_every_faq_topic_is_answered_and_a_restart_keeps_the_conversation(stack, redis_server):

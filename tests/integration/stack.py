@@ -1,0 +1,58 @@
+"""The whole assistant as `make run` starts it (bot/launcher.py), on free ports, for tests."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Dict, Optional
+
+from bot.redis_server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Stack:
+    def __init__(self, redis_url: str, log_path: Path, env: Optional[Dict[str, str]] = None):
+        self.rasa_port, self.action_port, self.simulator_port = free_port(), free_port(), free_port()
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("WECHAT_")},
+            "REDIS_URL": redis_url,
+            "RASA_PORT": str(self.rasa_port),
+            "ACTION_PORT": str(self.action_port),
+            "WECHAT_SIM_PORT": str(self.simulator_port),
+            "PYTHONPATH": str(ROOT),
+            **(env or {}),
+        }
+        self.log_path = log_path
+        self.process: Optional[subprocess.Popen] = None
+
+    @property
+    def webhook_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}/webhooks/wechat/webhook"
+
+    @property
+    def simulator_url(self) -> str:
+        return f"http://127.0.0.1:{self.simulator_port}"
+
+    def start(self) -> "Stack":
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen([sys.executable, "-m", "bot.launcher"], cwd=ROOT, env=self.env,
+                                        stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 300
+        while b"Press Ctrl-C to stop" not in self.log_path.read_bytes()[offset:]:
+            assert self.process.poll() is None, self.log_path.read_text(errors="replace")[-3000:]
+            assert time.monotonic() < deadline, "stack did not start in 300 s"
+            time.sleep(0.5)
+        return self
+
+    def interrupt(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(60)
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.interrupt()
