@@ -48,8 +48,9 @@ menu: $(STAMP) ## push the official account's menu (channels/wechat/menu.json)
 test: train ## run the whole suite (unit, NLU accuracy gate, conversations, integration)
 	$(PY) -m pytest
 
-bench: train ## measure NLU accuracy, latency, training time vs Rasa's default pipeline
+bench: train ## NLU (accuracy, latency, training vs Rasa's default) and WeChat load benchmarks
 	$(PY) -m benchmarks.bench_nlu
+	$(PY) -m benchmarks.bench_wechat
 
 lint: $(STAMP) ## validate the training data and domain
 	$(RASA) data validate -c config.yml -d bot/domain --data nlu_data --fail-on-warnings

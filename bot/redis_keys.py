@@ -42,3 +42,42 @@ class RedisKeys:
     def wechat_typing(self, openid: str) -> str:
         """Set while a typing indicator is showing (WeChat refuses a second one: 45081)."""
         return f"{self.prefix}wechat:typing:{openid}"
+
+    # --- appeals --------------------------------------------------------------------
+    # One JSON document per appeal plus sorted-set indexes of ticket numbers. Index scores
+    # are creation times (newest first by ZREVRANGEBYSCORE), except the due index, scored
+    # by due time, so overdue appeals (督办) come out of one range query.
+    def appeal(self, ticket_id: str) -> str:
+        """The appeal's JSON document (the record the union is accountable for)."""
+        return f"{self.prefix}appeal:{ticket_id}"
+
+    def appeal_key_prefix(self) -> str:
+        """`appeal(ticket_id)` without the ticket: the create script names the key itself."""
+        return self.appeal("")
+
+    def appeal_day_sequence(self, day: str) -> str:
+        """Counter behind the day's ticket numbers; `day` is YYYYMMDD in Beijing time."""
+        return f"{self.prefix}appeals:seq:{day}"
+
+    def appeals_by_created(self) -> str:
+        return f"{self.prefix}appeals:by-created"
+
+    def appeals_by_status(self, status: str) -> str:
+        return f"{self.prefix}appeals:by-status:{status}"
+
+    def appeals_by_queue(self, queue: str) -> str:
+        """Appeals owned by one union level: `city` or `district:<canonical district>`."""
+        return f"{self.prefix}appeals:by-queue:{queue}"
+
+    def appeals_by_district(self, district: str) -> str:
+        return f"{self.prefix}appeals:by-district:{district}"
+
+    def appeals_by_openid(self, openid: str) -> str:
+        return f"{self.prefix}appeals:by-openid:{openid}"
+
+    def appeals_by_phone(self, phone: str) -> str:
+        return f"{self.prefix}appeals:by-phone:{phone}"
+
+    def appeals_due(self) -> str:
+        """Open appeals scored by the time their current step is due; closed ones leave it."""
+        return f"{self.prefix}appeals:due"

@@ -43,7 +43,27 @@ def start_redis(port: int, data_dir: Path, fsync: str = "always") -> subprocess.
     ]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, start_new_session=True)
     wait_for_port("127.0.0.1", port, timeout=15, process=process)
+    wait_until_loaded(port, timeout=60)
     return process
+
+
+def wait_until_loaded(port: int, timeout: float) -> None:
+    """After a crash Redis accepts connections while still replaying its AOF (LOADING)."""
+    import redis
+
+    client = redis.Redis(port=port, socket_timeout=2)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.exceptions.BusyLoadingError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+    finally:
+        client.close()
 
 
 def wait_for_port(host: str, port: int, timeout: float, process: Optional[subprocess.Popen] = None) -> None:

@@ -1,0 +1,113 @@
+"""`make bench` (WeChat part): many simulated workers against the running stack.
+
+Starts the whole assistant as `make run` does (private Redis, the WeChat simulator, action
+and Rasa servers), then CONVERSATIONS simulated users at once each send MESSAGES_EACH real
+AES-encrypted, signed text messages in a row, through the webhook, exactly as WeChat would
+(5 s timeout, up to 3 attempts). Reports webhook latency p50/p99, messages per second, the
+share answered passively, duplicates (bot turns beyond one per message) and answers slower
+than 5 s. Traffic goes to 127.0.0.1 only; the run is bounded in count and time.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+import redis
+
+from bot.redis_server import free_port, start_redis
+from bot.settings import DEV_WECHAT
+from channels.wechat_sim.official_account import OfficialAccountClient
+from tests.integration.stack import Stack
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+CONVERSATIONS = int(os.environ.get("BENCH_CONVERSATIONS", "200"))
+MESSAGES_EACH = int(os.environ.get("BENCH_MESSAGES_EACH", "3"))
+QUESTIONS = [
+    "老板欠了两个月工资怎么办", "加班费怎么算", "试用期最长多久", "没签劳动合同能要双倍工资吗",
+    "公司不交社保", "上班路上出车祸算工伤吗", "年假有几天", "产假多少天", "怎么申请劳动仲裁",
+    "你好", "谢谢", "工会热线是多少", "被辞退了有补偿吗", "北京最低工资多少",
+]
+
+
+async def conversation(client: OfficialAccountClient, openid: str, samples: list) -> None:
+    for _ in range(MESSAGES_EACH):
+        started = time.perf_counter()
+        result = await client.send_text(openid, random.choice(QUESTIONS))
+        samples.append({"seconds": time.perf_counter() - started, "attempts": result.attempts,
+                        "passive": result.reply is not None, "ok": result.status == 200, "openid": openid})
+
+
+async def load(stack: Stack) -> dict:
+    samples: list = []
+    connector = aiohttp.TCPConnector(limit=CONVERSATIONS)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        client = OfficialAccountClient(stack.webhook_url, DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"],
+                                       DEV_WECHAT["WECHAT_AES_KEY"], retries=True, session=http)
+        users = [f"o_bench_{uuid.uuid4().hex[:10]}" for _ in range(CONVERSATIONS)]
+        started = time.perf_counter()
+        await asyncio.wait_for(asyncio.gather(*(conversation(client, u, samples) for u in users)), timeout=1800)
+        wall = time.perf_counter() - started
+        await asyncio.sleep(8)  # let answers sent asynchronously arrive at the simulator
+        async with http.get(f"{stack.simulator_url}/_sim/messages") as response:
+            customer_service = len((await response.json())["messages"])
+    return {"samples": samples, "wall": wall, "users": users, "customer_service_messages": customer_service}
+
+
+def summarise(run: dict, redis_port: int) -> dict:
+    samples = run["samples"]
+    times = sorted(s["seconds"] for s in samples)
+    store = redis.Redis(port=redis_port, decode_responses=True)
+    turns = 0
+    for user in run["users"]:
+        raw = store.get(f"tracker:{user}")
+        turns += sum(1 for e in json.loads(raw)["events"] if e.get("event") == "user") if raw else 0
+    sent = len(samples)
+    return {
+        "conversations": CONVERSATIONS,
+        "messages": sent,
+        "webhook_latency_ms": {"p50": round(statistics.median(times) * 1000, 1),
+                               "p99": round(times[int(0.99 * (sent - 1))] * 1000, 1),
+                               "max": round(times[-1] * 1000, 1)},
+        "messages_per_second": round(sent / run["wall"], 1),
+        "answered_passively": round(sum(s["passive"] for s in samples) / sent, 4),
+        "answered_by_customer_service_api": run["customer_service_messages"],
+        "bot_turns": turns,
+        "duplicates": max(0, turns - sent),
+        "lost": max(0, sent - turns),
+        "slower_than_5s": sum(1 for s in samples if s["attempts"] > 1 or s["seconds"] > 5),
+        "http_failures": sum(1 for s in samples if not s["ok"]),
+    }
+
+
+def main() -> int:
+    data_dir = Path(tempfile.mkdtemp(prefix="bench-redis-"))
+    port = free_port()
+    redis_process = start_redis(port, data_dir)
+    stack = Stack(f"redis://127.0.0.1:{port}/0", data_dir / "launcher.log").start()
+    try:
+        report = summarise(asyncio.run(load(stack)), port)
+    finally:
+        stack.kill()
+        redis_process.terminate()
+        redis_process.wait(10)
+        shutil.rmtree(data_dir, ignore_errors=True)
+    report["date"] = time.strftime("%Y-%m-%d %H:%M")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "wechat_load.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0 if report["duplicates"] == 0 and report["slower_than_5s"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
