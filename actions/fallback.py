@@ -6,26 +6,11 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation_signals import misses_in_a_row
+from actions.escalation import REASON_NOT_UNDERSTOOD, hand_to_person
 from actions.topics import phrase_for
 
-FALLBACK_INTENT = "nlu_fallback"
-PERSON_TEXT = (
-    "抱歉，我还是没能理解您的问题。我已记下这次对话，工作人员会跟进联系您；"
-    "着急的话请直接拨打12351职工服务热线（北京以外请拨010-12351）。"
-)
-
-
-def misses_in_a_row(tracker: Tracker) -> int:
-    """How many of the latest user messages, counting back, fell below the NLU threshold."""
-    misses = 0
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
-        intent = (event.get("parse_data") or {}).get("intent") or {}
-        if intent.get("name") != FALLBACK_INTENT:
-            break
-        misses += 1
-    return misses
+NOT_UNDERSTOOD_LEAD = "抱歉，我还是没能理解您的问题，已请工作人员跟进。也可以直接拨打12351职工服务热线（北京以外请拨010-12351）。"
 
 
 def likeliest_topics(latest_message: Dict[Text, Any], limit: int = 2) -> List[Text]:
@@ -61,10 +46,7 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        if misses_in_a_row(tracker) >= 2:
-            dispatcher.utter_message(text=PERSON_TEXT)
-        else:
-            dispatcher.utter_message(text=rephrase_text(likeliest_topics(tracker.latest_message)))
-        # Undo the user's turn for the dialogue policies, as Rasa's own fallback does,
-        # so a miss does not derail the conversation's history.
+        if misses_in_a_row(tracker.events) >= 2:
+            return await hand_to_person(dispatcher, tracker, REASON_NOT_UNDERSTOOD, lead=NOT_UNDERSTOOD_LEAD)
+        dispatcher.utter_message(text=rephrase_text(likeliest_topics(tracker.latest_message)))
         return []

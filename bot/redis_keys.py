@@ -81,3 +81,16 @@ class RedisKeys:
     def appeals_due(self) -> str:
         """Open appeals scored by the time their current step is due; closed ones leave it."""
         return f"{self.prefix}appeals:due"
+
+    # --- escalations (the human queue) and alerts -----------------------------------------
+    def handoff(self, openid: str) -> str:
+        """One worker's escalation: reason, priority, since, state (waiting / taken), staff."""
+        return f"{self.prefix}handoff:{openid}"
+
+    def handoff_queue(self) -> str:
+        """Waiting escalations, scored so that emergencies come first, then the longest waiting."""
+        return f"{self.prefix}handoff:queue"
+
+    def alerts(self) -> str:
+        """Emergency alerts, newest last (the console shows these first)."""
+        return f"{self.prefix}alerts"

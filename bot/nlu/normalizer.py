@@ -7,7 +7,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -45,5 +45,13 @@ class ChineseNormalizer(GraphComponent):
     @staticmethod
     def _normalize(message: Message) -> None:
         text = message.get(TEXT)
-        if text:
-            message.set(TEXT, normalize(text))
+        if not text:
+            return
+        normalized = normalize(text)
+        message.set(TEXT, normalized)
+        # An annotated value that was just the raw span follows the text; otherwise Rasa would
+        # learn "simplified → traditional" synonyms from the difference.
+        for entity in message.get(ENTITIES) or []:
+            start, end = entity.get("start"), entity.get("end")
+            if start is not None and entity.get("value") == text[start:end]:
+                entity["value"] = normalized[start:end]

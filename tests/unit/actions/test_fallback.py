@@ -1,6 +1,8 @@
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import stores
+from actions.escalation import REASON_NOT_UNDERSTOOD
 from actions.fallback import ActionFallback, likeliest_topics
 
 UNSURE_PARSE = {
@@ -51,10 +53,13 @@ async def test_first_miss_asks_to_rephrase_with_two_suggestions():
     assert "换个说法" in text and "拖欠工资怎么办" in text and "加班费怎么算" in text
 
 
-async def test_second_miss_in_a_row_offers_a_person():
-    messages, _ = await run(tracker_with(SURE_PARSE, UNSURE_PARSE, UNSURE_PARSE))
+async def test_second_miss_in_a_row_hands_the_worker_to_a_person(action_redis):
+    messages, events = await run(tracker_with(SURE_PARSE, UNSURE_PARSE, UNSURE_PARSE))
     assert len(messages) == 1
-    assert "工作人员会跟进" in messages[0]["text"] and "12351" in messages[0]["text"]
+    assert "工作人员跟进" in messages[0]["text"] and "12351" in messages[0]["text"]
+    assert [e["event"] for e in events] == ["pause"]
+    escalation = await stores.escalations().get("worker-1")
+    assert escalation.reason == REASON_NOT_UNDERSTOOD and escalation.state == "waiting"
 
 
 async def test_a_understood_message_resets_the_count():

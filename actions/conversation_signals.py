@@ -1,0 +1,56 @@
+"""What the conversation so far says about the worker (no Rasa imports, plain event dicts)."""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Iterable, List, Optional
+
+from bot.nlu.text_normalization import normalize
+
+ANGER_WORDS = ("气死", "妈的", "他妈", "操", "垃圾", "废物", "没用", "什么破", "破玩意", "滚", "骗子", "忽悠",
+               "有病", "去死", "狗屁", "傻", "恶心", "受够了", "烦死", "😡", "🤬", "💢")
+_SHOUTING = re.compile(r"[!?！？]{3,}")
+SUSTAINED_ANGER_TURNS = 3
+FALLBACK_INTENT = "nlu_fallback"
+
+
+def user_events(events: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    return [e for e in events if e.get("event") == "user"]
+
+
+def is_angry(text: Optional[str]) -> bool:
+    raw = text or ""
+    folded = normalize(raw)
+    return any(word in folded for word in ANGER_WORDS) or bool(_SHOUTING.search(raw))
+
+
+def sustained_anger(events: Iterable[Dict[str, Any]]) -> bool:
+    """The last few messages in a row were all angry."""
+    recent = user_events(events)[-SUSTAINED_ANGER_TURNS:]
+    return len(recent) == SUSTAINED_ANGER_TURNS and all(is_angry(e.get("text")) for e in recent)
+
+
+def misses_in_a_row(events: Iterable[Dict[str, Any]]) -> int:
+    """How many of the latest user messages, counting back, fell below the NLU threshold."""
+    misses = 0
+    for event in reversed(user_events(events)):
+        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") != FALLBACK_INTENT:
+            break
+        misses += 1
+    return misses
+
+
+def last_faq_topic(events: Iterable[Dict[str, Any]], lookback: int = 6) -> Optional[str]:
+    """The FAQ topic most recently discussed (from the ResponseSelector), if any."""
+    for event in reversed(user_events(events)[-lookback:]):
+        topic = faq_topic(event.get("parse_data") or {})
+        if topic:
+            return topic
+    return None
+
+
+def faq_topic(parse: Dict[str, Any], min_confidence: float = 0.5) -> Optional[str]:
+    response = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+    key = response.get("intent_response_key") or ""
+    if key.startswith("faq/") and (response.get("confidence") or 0) >= min_confidence:
+        return key.split("/", 1)[1]
+    return None

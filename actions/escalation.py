@@ -1,0 +1,32 @@
+"""Handing a worker to a person: queue the conversation, pause the bot, say what happens next."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ConversationPaused
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import stores
+from actions.service_hours import waiting_message
+
+REASON_ASKED = "worker asked for a person"
+REASON_NOT_UNDERSTOOD = "the bot failed to understand twice in a row"
+REASON_ANGER = "sustained anger"
+
+
+async def hand_to_person(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,
+                         priority: str = "normal", ticket_id: Optional[str] = None,
+                         lead: str = "") -> List[Dict[Text, Any]]:
+    await stores.escalations().escalate(tracker.sender_id, reason, priority, ticket_id,
+                                        excerpt=tracker.latest_message.get("text"))
+    dispatcher.utter_message(text=(lead + waiting_message()).strip())
+    return [ConversationPaused()]
+
+
+class ActionEscalate(Action):
+    def name(self) -> Text:
+        return "action_escalate"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        return await hand_to_person(dispatcher, tracker, REASON_ASKED, lead="好的，")

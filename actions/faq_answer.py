@@ -1,0 +1,25 @@
+"""Answer the FAQ topic the ResponseSelector chose; a worker angry for several messages in a
+row is handed to a person as well."""
+from __future__ import annotations
+
+from typing import Any, Dict, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation_signals import faq_topic, sustained_anger
+from actions.escalation import REASON_ANGER, hand_to_person
+
+ANGER_LEAD = "听得出您很着急，这种情况确实让人窝火。"
+
+
+class ActionAnswerFaq(Action):
+    def name(self) -> Text:
+        return "action_answer_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        topic = faq_topic(tracker.latest_message, min_confidence=0.0)
+        dispatcher.utter_message(response=f"utter_faq/{topic}" if topic else "utter_help")
+        if sustained_anger(tracker.events):
+            return await hand_to_person(dispatcher, tracker, REASON_ANGER, lead=ANGER_LEAD)
+        return []

@@ -1,0 +1,89 @@
+"""File the confirmed appeal in the store and tell the worker the ticket and what happens next."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import stores
+from actions.appeal_form import ANONYMOUS, NO_PHONE, UNKNOWN, reset_form_slots
+from bot.appeals import Appeal
+
+NO_CONSENT = ("明白。没有您的同意，我们不能把情况转给工会工作人员，这次的内容不会提交。"
+              "您随时可以回复“反映诉求”重新登记，或拨打12351职工服务热线。")
+FORM_NAME = "appeal_form"
+
+
+def form_started_at(tracker: Tracker) -> float:
+    """When the current appeal form was activated (evidence sent since then belongs to it)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == FORM_NAME:
+            return float(event.get("timestamp") or 0)
+    return 0.0
+
+
+def _known(value: Optional[Text]) -> Optional[Text]:
+    return None if value in (None, UNKNOWN, ANONYMOUS, NO_PHONE) else value
+
+
+def next_steps(appeal: Appeal) -> Text:
+    owner = f"{appeal.district}总工会" if appeal.district else "市总工会"
+    contact = f"电话{appeal.phone}" if appeal.phone else "本公众号"
+    flags = "（已标注为群体性、紧急，将优先处理）" if appeal.collective else "（已标注为紧急）" if appeal.urgent else ""
+    return (
+        f"您的诉求已受理{flags}，编号：{appeal.ticket_id}。请保存好编号，查询进度时回复编号即可。\n"
+        f"接下来：诉求将转给{owner}，一般1个工作日内派单，工作人员会通过{contact}联系您。"
+        "有新情况或新证据，可以直接在这里发给我们。"
+    )
+
+
+class ActionSubmitAppeal(Action):
+    def name(self) -> Text:
+        return "action_submit_appeal"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        slot = tracker.get_slot
+        if slot("appeal_consent") is not True or slot("appeal_confirmed") is not True:
+            dispatcher.utter_message(text=NO_CONSENT)
+            return reset_form_slots()
+        headcount = _known(slot("appeal_headcount"))
+        category = slot("appeal_category") or "other"
+        appeal = await stores.appeals().create(
+            description=slot("appeal_description"),
+            category=category,
+            employer=_known(slot("appeal_employer")),
+            district=_known(slot("appeal_district")),
+            headcount=int(headcount) if headcount else None,
+            amount=_known(slot("appeal_amount")),
+            phone=_known(slot("appeal_phone")),
+            name=_known(slot("appeal_name")),
+            openid=tracker.sender_id,
+            consent=True,
+            group_wages=category == "wage_arrears" and int(headcount or 1) >= 3,
+        )
+        attached = await self._attach_evidence(appeal, tracker)
+        text = next_steps(appeal)
+        if attached:
+            text += f"\n已附上您发来的{attached}份图片/文件作为证据。"
+        dispatcher.utter_message(text=text)
+        return reset_form_slots()
+
+    @staticmethod
+    async def _attach_evidence(appeal: Appeal, tracker: Tracker) -> int:
+        since = form_started_at(tracker) - 10 * 60  # media sent just before filing counts too
+        media: List[Dict[Text, Any]] = await stores.wechat_records().media(tracker.sender_id)
+        fresh = [m for m in media if float(m.get("at", 0)) >= since and m.get("media_id")]
+        for item in fresh:
+            await stores.appeals().attach_evidence(appeal.ticket_id, item)
+        return len(fresh)
+
+
+class ActionCancelAppeal(Action):
+    def name(self) -> Text:
+        return "action_cancel_appeal"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        dispatcher.utter_message(text="好的，已停止登记，刚才填写的内容不会提交。还有什么可以帮您？")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots()]
