@@ -4,6 +4,7 @@ Rasa server, print where each listens, and stop them all, in reverse order, on C
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -33,6 +34,8 @@ def service_env(settings: Settings) -> Dict[str, str]:
     env.update(
         ACTION_PORT=str(settings.action_port),
         WECHAT_API_BASE=settings.wechat_api_base,
+        # The Rasa HTTP API (used to notify workers and, later, by the console) needs a token.
+        RASA_API_TOKEN=settings.rasa_api_token or secrets.token_urlsafe(32),
         RASA_REDIS_HOST=settings.redis.host,
         RASA_REDIS_PORT=str(settings.redis.port),
         RASA_REDIS_DB=str(settings.redis.db),
@@ -48,13 +51,14 @@ def action_server_command(settings: Settings) -> List[str]:
     return [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(settings.action_port)]
 
 
-def rasa_server_command(settings: Settings, model: Path) -> List[str]:
+def rasa_server_command(settings: Settings, model: Path, api_token: str) -> List[str]:
     return [
         str(BIN / "rasa"), "run",
         "--model", str(model),
         "--endpoints", str(ROOT / "bot" / "endpoints.yml"),
         "--credentials", str(ROOT / "bot" / ("credentials.dev.yml" if settings.dev_mode else "credentials.yml")),
         "--port", str(settings.rasa_port),
+        "--enable-api", "--auth-token", api_token,
     ]
 
 
@@ -95,7 +99,7 @@ def start(settings: Settings, model: Path, log_dir: Optional[Path] = None) -> Li
             wait_for_port("127.0.0.1", settings.simulator_port, timeout=30, process=simulator)
         actions = _spawn(action_server_command(settings), env, log_dir, "actions")
         services.append(Service("action server", actions, f"http://127.0.0.1:{settings.action_port}/webhook"))
-        rasa = _spawn(rasa_server_command(settings, model), env, log_dir, "rasa")
+        rasa = _spawn(rasa_server_command(settings, model, env["RASA_API_TOKEN"]), env, log_dir, "rasa")
         services.append(Service("rasa server (WeChat webhook)", rasa,
                                 f"http://127.0.0.1:{settings.rasa_port}/webhooks/wechat/webhook"))
         wait_http(f"http://127.0.0.1:{settings.action_port}/health", actions, STARTUP_TIMEOUT)

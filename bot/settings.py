@@ -64,6 +64,7 @@ class Settings:
     wechat_api_base: str
     wechat_reply_deadline: float
     simulator_port: int
+    rasa_api_token: str
     dev_mode: bool
 
     @classmethod
@@ -88,6 +89,7 @@ class Settings:
             wechat_api_base=_url(values, "WECHAT_API_BASE", api_default),
             wechat_reply_deadline=_seconds(values, "WECHAT_REPLY_DEADLINE", 4.0, low=0.0, high=4.5),
             simulator_port=simulator_port,
+            rasa_api_token=_api_token(values.get("RASA_API_TOKEN", "")),
             dev_mode=dev_mode,
         )
 
@@ -141,6 +143,13 @@ def _redis(raw: str) -> RedisTarget:
     except ValueError:
         raise SettingsError("REDIS_URL", "port and database number must be integers") from None
     return RedisTarget(parsed.hostname, port, db, parsed.password, embedded=False)
+
+
+def _api_token(raw: str) -> str:
+    # Empty: the launcher makes a random one for its own processes (the API is internal).
+    if raw and not re.fullmatch(r"[A-Za-z0-9_-]{16,128}", raw):
+        raise SettingsError("RASA_API_TOKEN", "must be 16-128 letters, digits, '_' or '-'")
+    return raw
 
 
 def _key_prefix(raw: str) -> str:

@@ -15,7 +15,7 @@ import logging
 import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -23,7 +23,7 @@ from sanic.response import HTTPResponse
 from bot.settings import Settings
 from channels.wechat.inbound import Inbound, interpret
 from channels.wechat.ledger import Outcome
-from channels.wechat.output_channel import WeChatOutput
+from channels.wechat.output_channel import CustomerServiceOutput, WeChatOutput
 from channels.wechat.replies import SUCCESS, merge, split_utf8, text_reply_xml
 from channels.wechat.runtime import ChannelRuntime
 from channels.wechat.security import (
@@ -59,6 +59,10 @@ class WeChatInput(InputChannel):
         if self._runtime is None:
             self._runtime = ChannelRuntime(self.settings)
         return self._runtime
+
+    def get_output_channel(self) -> OutputChannel:
+        # Used by Rasa's API (`output_channel=wechat`) to reach a worker between their messages.
+        return CustomerServiceOutput(self.runtime.outbox)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("wechat_webhook", __name__)

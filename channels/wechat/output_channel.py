@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel
 
 from channels.wechat.replies import merge
 
@@ -29,3 +29,18 @@ def render(message: Dict[str, Any]) -> str:
     if message.get("attachment"):
         parts.append(str(message["attachment"]))
     return "\n".join(parts)
+
+
+class CustomerServiceOutput(OutputChannel):
+    """Bot messages the worker did not ask for just now (e.g. a notice triggered through the
+    Rasa API): sent as customer-service messages, or kept for the worker's next message."""
+
+    def __init__(self, outbox):
+        self._outbox = outbox
+
+    @classmethod
+    def name(cls) -> Text:
+        return "wechat"
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self._outbox.send(recipient_id, text)

@@ -10,19 +10,25 @@ import pytest
 import redis
 from redis.asyncio import Redis
 
-from bot.appeals import AppealStore
+import asyncio
+import aiohttp
+
+from bot.appeals import AppealStore, Status
 from bot.redis_keys import RedisKeys
-from bot.settings import DEV_WECHAT
+from bot.settings import DEV_WECHAT, Settings
+from channels.wechat.appeal_notices import AppealNotifier
+from channels.wechat.runtime import ChannelRuntime
 from channels.wechat_sim.official_account import OfficialAccountClient
 from tests.integration.stack import Stack
 
 pytestmark = pytest.mark.integration
 PREFIX = "conv:"
+API_TOKEN = "integration-test-token-12351"
 
 
 @pytest.fixture(scope="module")
 def stack(redis_server, model_path, tmp_path_factory):
-    env = {"KEY_PREFIX": PREFIX}
+    env = {"KEY_PREFIX": PREFIX, "RASA_API_TOKEN": API_TOKEN}
     running = Stack(redis_server["url"], tmp_path_factory.mktemp("appeals") / "launcher.log", env).start()
     yield running
     running.kill()
@@ -126,3 +132,48 @@ async def test_asking_for_a_person_pauses_the_bot(worker, redis_server):
     store = redis.Redis(port=redis_server["port"], decode_responses=True)
     assert json.loads(store.get(f"{PREFIX}handoff:{worker.openid}"))["reason"] == "worker asked for a person"
     assert await worker.says("加班费怎么算") == ""
+
+
+async def file_simple_appeal(worker) -> str:
+    await worker.says("我要投诉公司不给交社保")
+    for answer in ("入职一年多了公司一直没给我交社保", "华联超市", "海淀", "就我一个", "不清楚", "不留", "王师傅", "同意"):
+        await worker.says(answer)
+    done = await worker.says("是")
+    assert "编号：GH" in done, done
+    return done.split("编号：")[1][:14]
+
+
+async def customer_service_messages(stack, openid: str, expected: int) -> list:
+    async with aiohttp.ClientSession() as http:
+        for _ in range(100):
+            async with http.get(f"{stack.simulator_url}/_sim/messages", params={"touser": openid}) as response:
+                messages = [m["content"] for m in (await response.json())["messages"]]
+            if len(messages) >= expected:
+                return messages
+            await asyncio.sleep(0.2)
+    return messages
+
+
+async def test_staff_progress_reaches_the_worker_who_then_rates_it(worker, stack, appeals, redis_server):
+    ticket = await file_simple_appeal(worker)
+    settings = Settings.from_env({"REDIS_URL": redis_server["url"], "KEY_PREFIX": PREFIX,
+                                  "WECHAT_SIM_PORT": str(stack.simulator_port)})
+    runtime = ChannelRuntime(settings)
+    notifier = AppealNotifier(runtime, f"http://127.0.0.1:{stack.rasa_port}", API_TOKEN)
+    try:
+        await notifier.notify(await appeals.transition(ticket, Status.ASSIGNED, "staff:haidian-li"))
+        await notifier.notify(await appeals.transition(ticket, Status.IN_PROGRESS, "staff:haidian-li"))
+        resolved = await appeals.transition(ticket, Status.RESOLVED, "staff:haidian-li", note="单位已补缴社保")
+        await notifier.notify(resolved)
+    finally:
+        await runtime.close()
+    messages = await customer_service_messages(stack, worker.openid, 4)
+    assert "已派单至海淀区总工会" in messages[0] and "正在办理" in messages[1]
+    assert "已办结" in messages[2] and "单位已补缴社保" in messages[2]
+    assert "打个分" in messages[3]
+
+    assert "意见" in await worker.says("5分")
+    assert "谢谢您的评价" in await worker.says("处理得很快，谢谢")
+    rated = await appeals.get(ticket)
+    assert rated.status == Status.REVISITED and rated.satisfaction == 5
+    assert rated.satisfaction_comment == "处理得很快，谢谢"

@@ -1,0 +1,83 @@
+"""回访: after an appeal is resolved, the worker rates it 1–5 and may add a comment."""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import stores
+from actions.answer_parsing import says_any
+from bot.appeals import AppealError, Status
+from bot.nlu.text_normalization import normalize
+
+FORM = "satisfaction_form"
+WORDS = (("很不满意", 1), ("非常不满意", 1), ("不满意", 2), ("一般", 3), ("还行", 3), ("非常满意", 5), ("很满意", 5), ("满意", 4))
+NO_COMMENT = ("没有", "没了", "无", "不用", "没意见", "算了")
+QUESTION = ("请为这次办理打个分：回复1到5的数字（5分最满意，1分最不满意）。"
+            "您的评价会直接反馈给工会，用于改进工作。")
+
+
+def score_in(text: Optional[Text]) -> Optional[int]:
+    folded = normalize(text or "")
+    digit = re.search(r"(?<!\d)([1-5])(?!\d)", folded)
+    if digit:
+        return int(digit.group(1))
+    for word, score in WORDS:
+        if word in folded:
+            return score
+    return None
+
+
+class ActionAskSatisfaction(Action):
+    """Run through the Rasa API when staff resolve an appeal: starts the rating form."""
+
+    def name(self) -> Text:
+        return "action_ask_satisfaction"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        resolved = await stores.appeals().list(openid=tracker.sender_id, status=Status.RESOLVED, limit=1)
+        if not resolved:
+            return []
+        dispatcher.utter_message(text=f"关于诉求{resolved[0].ticket_id}：{QUESTION}")
+        return [SlotSet("satisfaction_ticket", resolved[0].ticket_id), ActiveLoop(FORM),
+                SlotSet("requested_slot", "satisfaction_score")]
+
+
+class ValidateSatisfactionForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_satisfaction_form"
+
+    def validate_satisfaction_score(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        score = score_in(str(value or ""))
+        if score is None:
+            dispatcher.utter_message(text="请回复1到5的数字打分，5分最满意。")
+            return {"satisfaction_score": None}
+        return {"satisfaction_score": str(score)}
+
+    def validate_satisfaction_comment(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        text = str(value or "").strip()
+        return {"satisfaction_comment": "" if says_any(text, NO_COMMENT) else text[:500]}
+
+
+class ActionSubmitSatisfaction(Action):
+    def name(self) -> Text:
+        return "action_submit_satisfaction"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        ticket = tracker.get_slot("satisfaction_ticket")
+        # Parsed again here: the first answer after the API opened the form may skip validation.
+        score = score_in(tracker.get_slot("satisfaction_score"))
+        if ticket is None or score is None:
+            dispatcher.utter_message(text="没能记录评价，请回复1到5的数字打分。")
+            return [SlotSet("satisfaction_score", None)]
+        try:
+            await stores.appeals().record_satisfaction(ticket, score, tracker.get_slot("satisfaction_comment") or None,
+                                                       actor=f"worker:{tracker.sender_id}")
+            dispatcher.utter_message(text="谢谢您的评价！以后遇到劳动权益问题，随时在这里找我们或拨打12351。")
+        except AppealError:
+            dispatcher.utter_message(text="谢谢！这条诉求的评价已经记录过了。")
+        return [SlotSet("satisfaction_ticket", None), SlotSet("satisfaction_score", None),
+                SlotSet("satisfaction_comment", None)]
