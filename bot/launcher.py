@@ -35,7 +35,7 @@ def service_env(settings: Settings) -> Dict[str, str]:
         ACTION_PORT=str(settings.action_port),
         WECHAT_API_BASE=settings.wechat_api_base,
         # The Rasa HTTP API (used to notify workers and, later, by the console) needs a token.
-        RASA_API_TOKEN=settings.rasa_api_token or secrets.token_urlsafe(32),
+        RASA_API_TOKEN=settings.rasa_api_token or secrets.token_hex(24),
         RASA_REDIS_HOST=settings.redis.host,
         RASA_REDIS_PORT=str(settings.redis.port),
         RASA_REDIS_DB=str(settings.redis.db),
@@ -58,7 +58,7 @@ def rasa_server_command(settings: Settings, model: Path, api_token: str) -> List
         "--endpoints", str(ROOT / "bot" / "endpoints.yml"),
         "--credentials", str(ROOT / "bot" / ("credentials.dev.yml" if settings.dev_mode else "credentials.yml")),
         "--port", str(settings.rasa_port),
-        "--enable-api", "--auth-token", api_token,
+        "--enable-api", f"--auth-token={api_token}",
     ]
 
 
