@@ -22,6 +22,7 @@ QUOTA_ERRORS = {45015, 45047}  # outside the 48 h window / quota for the window 
 TYPING_REFUSED = {45080, 45081}  # too late after the user's message / already typing
 TOKEN_MARGIN_S = 300  # refresh five minutes before WeChat expires the token
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=5)
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 
 
 class WeChatApiError(Exception):
@@ -78,7 +79,8 @@ class WeChatApiClient:
         token = await self.access_token()
         for attempt in (1, 2):
             query = {**(params or {}), "access_token": token}
-            async with self._http().request(method, f"{self._base}{path}", params=query, json=payload) as response:
+            async with self._http().request(method, f"{self._base}{path}", params=query,
+                                            data=_utf8_json(payload), headers=JSON_HEADERS) as response:
                 data = await response.json(content_type=None)
             errcode = int(data.get("errcode", 0) or 0)
             if errcode in TOKEN_ERRORS and attempt == 1:
@@ -123,6 +125,11 @@ class WeChatApiClient:
                 continue
             raise WeChatApiError(errcode, data.get("errmsg", ""))
         raise AssertionError("unreachable")
+
+
+def _utf8_json(payload: Optional[Dict[str, Any]]) -> Optional[bytes]:
+    # WeChat refuses \uXXXX escapes in some APIs (menu/create: 40033): send UTF-8 as is.
+    return None if payload is None else json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 
 def _json(body: bytes) -> Dict[str, Any]:
