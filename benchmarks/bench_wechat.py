@@ -2,8 +2,8 @@
 
 Starts the whole assistant as `make run` does (private Redis, the WeChat simulator, action
 and Rasa servers), then CONVERSATIONS simulated users at once each send MESSAGES_EACH real
-AES-encrypted, signed text messages in a row, through the webhook, exactly as WeChat would
-(5 s timeout, up to 3 attempts). Reports webhook latency p50/p99, messages per second, the
+AES-encrypted, signed text messages, 2-6 s apart, through the webhook, exactly as WeChat
+would (5 s timeout, up to 3 attempts). Reports webhook latency p50/p99, messages per second, the
 share answered passively, duplicates (bot turns beyond one per message) and answers slower
 than 5 s. Traffic goes to 127.0.0.1 only; the run is bounded in count and time.
 """
@@ -33,6 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 CONVERSATIONS = int(os.environ.get("BENCH_CONVERSATIONS", "200"))
 MESSAGES_EACH = int(os.environ.get("BENCH_MESSAGES_EACH", "3"))
+# A worker reads the answer and types the next message: 2-6 s between messages.
+THINK_SECONDS = (2.0, 6.0)
+RASA_WORKERS = os.environ.get("BENCH_RASA_WORKERS", "2")
 QUESTIONS = [
     "老板欠了两个月工资怎么办", "加班费怎么算", "试用期最长多久", "没签劳动合同能要双倍工资吗",
     "公司不交社保", "上班路上出车祸算工伤吗", "年假有几天", "产假多少天", "怎么申请劳动仲裁",
@@ -41,7 +44,10 @@ QUESTIONS = [
 
 
 async def conversation(client: OfficialAccountClient, openid: str, samples: list) -> None:
-    for _ in range(MESSAGES_EACH):
+    await asyncio.sleep(random.uniform(0, THINK_SECONDS[1]))  # workers do not all start at once
+    for turn in range(MESSAGES_EACH):
+        if turn:
+            await asyncio.sleep(random.uniform(*THINK_SECONDS))
         started = time.perf_counter()
         result = await client.send_text(openid, random.choice(QUESTIONS))
         samples.append({"seconds": time.perf_counter() - started, "attempts": result.attempts,
@@ -94,7 +100,7 @@ def main() -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="bench-redis-"))
     port = free_port()
     redis_process = start_redis(port, data_dir)
-    stack = Stack(f"redis://127.0.0.1:{port}/0", data_dir / "launcher.log").start()
+    stack = Stack(f"redis://127.0.0.1:{port}/0", data_dir / "launcher.log", {"RASA_WORKERS": RASA_WORKERS}).start()
     try:
         report = summarise(asyncio.run(load(stack)), port)
     finally:
@@ -102,7 +108,8 @@ def main() -> int:
         redis_process.terminate()
         redis_process.wait(10)
         shutil.rmtree(data_dir, ignore_errors=True)
-    report["date"] = time.strftime("%Y-%m-%d %H:%M")
+    report.update(date=time.strftime("%Y-%m-%d %H:%M"), rasa_workers=int(RASA_WORKERS),
+                  think_seconds=list(THINK_SECONDS))
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "wechat_load.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(report, ensure_ascii=False, indent=2))

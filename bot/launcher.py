@@ -36,6 +36,8 @@ def service_env(settings: Settings) -> Dict[str, str]:
         WECHAT_API_BASE=settings.wechat_api_base,
         # The Rasa HTTP API (used to notify workers and, later, by the console) needs a token.
         RASA_API_TOKEN=settings.rasa_api_token or secrets.token_hex(24),
+        # Rasa parses on its event loop: one worker process per core keeps the 5 s deadline under load.
+        SANIC_WORKERS=str(settings.rasa_workers),
         RASA_REDIS_HOST=settings.redis.host,
         RASA_REDIS_PORT=str(settings.redis.port),
         RASA_REDIS_DB=str(settings.redis.db),

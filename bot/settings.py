@@ -65,6 +65,7 @@ class Settings:
     wechat_reply_deadline: float
     simulator_port: int
     rasa_api_token: str
+    rasa_workers: int
     dev_mode: bool
 
     @classmethod
@@ -90,6 +91,7 @@ class Settings:
             wechat_reply_deadline=_seconds(values, "WECHAT_REPLY_DEADLINE", 4.0, low=0.0, high=4.5),
             simulator_port=simulator_port,
             rasa_api_token=_api_token(values.get("RASA_API_TOKEN", "")),
+            rasa_workers=_count(values, "RASA_WORKERS", 2, high=16),
             dev_mode=dev_mode,
         )
 
@@ -114,6 +116,15 @@ def _port(values: Mapping[str, str], name: str, default: int) -> int:
         return default
     if not raw.isdigit() or not 1 <= int(raw) <= 65535:
         raise SettingsError(name, f"must be a port number 1-65535, got {raw!r}")
+    return int(raw)
+
+
+def _count(values: Mapping[str, str], name: str, default: int, high: int) -> int:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= high:
+        raise SettingsError(name, f"must be a whole number from 1 to {high}, got {raw!r}")
     return int(raw)
 
 

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 BOT_FAILED = "抱歉，系统暂时有点忙，请稍后再发一次；着急的话请拨打12351职工服务热线。"
 TYPING_KEY_TTL_S = 15
+TIMESTAMP_TRUST_S = 60  # beyond this the query timestamp is clock skew, not queueing
 
 
 class WeChatInput(InputChannel):
@@ -91,7 +92,7 @@ class WeChatInput(InputChannel):
         )
 
     async def _receive(self, request: Request, on_new_message) -> HTTPResponse:
-        started = time.monotonic()
+        started = (time.monotonic(), _sent_at(request))
         if not self._signed(request):
             return response.text("forbidden", status=403)
         if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES or len(request.body or b"") > MAX_BODY_BYTES:
@@ -130,13 +131,20 @@ class WeChatInput(InputChannel):
         return response.text(xml, content_type="application/xml; charset=utf-8")
 
     # --- answering once ------------------------------------------------------------
-    def _remaining(self, started: float) -> float:
-        return max(0.0, self.settings.wechat_reply_deadline - (time.monotonic() - started))
+    def _remaining(self, started: float, sent_at: Optional[float] = None) -> float:
+        elapsed = time.monotonic() - started
+        if sent_at is not None:
+            # Under load a request can wait before this handler runs; WeChat's clock started
+            # when it sent the request (whole seconds, so one second of slack is given back).
+            waited = time.time() - sent_at - 1.0
+            if 0 < waited < TIMESTAMP_TRUST_S:
+                elapsed = max(elapsed, waited)
+        return max(0.0, self.settings.wechat_reply_deadline - elapsed)
 
-    async def _answer(self, inbound: Inbound, on_new_message, started: float) -> Optional[str]:
+    async def _answer(self, inbound: Inbound, on_new_message, started: tuple) -> Optional[str]:
         runtime = self.runtime
         if not await runtime.ledger.claim(inbound.dedup_key):
-            outcome = await runtime.ledger.wait_for_outcome(inbound.dedup_key, self._remaining(started))
+            outcome = await runtime.ledger.wait_for_outcome(inbound.dedup_key, self._remaining(*started))
             return outcome.reply if outcome and not outcome.delivered_async else None
         if inbound.record:
             await runtime.records.apply(inbound.openid, inbound.record)
@@ -146,7 +154,7 @@ class WeChatInput(InputChannel):
         output = WeChatOutput()
         turn = asyncio.ensure_future(self._run_bot(on_new_message, inbound, output))
         try:
-            await asyncio.wait_for(asyncio.shield(turn), timeout=self._remaining(started))
+            await asyncio.wait_for(asyncio.shield(turn), timeout=self._remaining(*started))
         except asyncio.TimeoutError:
             self._keep(self._deliver_later(turn, inbound, output, kept))
             await runtime.ledger.finish(inbound.dedup_key, Outcome(None, delivered_async=True))
@@ -191,3 +199,8 @@ class WeChatInput(InputChannel):
         task = asyncio.ensure_future(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+def _sent_at(request: Request) -> Optional[float]:
+    raw = request.args.get("timestamp", "")
+    return float(raw) if raw.isdigit() else None

@@ -24,6 +24,7 @@ class Stack:
             "ACTION_PORT": str(self.action_port),
             "WECHAT_SIM_PORT": str(self.simulator_port),
             "PYTHONPATH": str(ROOT),
+            "RASA_WORKERS": "1",  # tests: one model in memory per stack is enough
             **(env or {}),
         }
         self.log_path = log_path

@@ -34,6 +34,8 @@ def test_redis_url_is_parsed_into_host_port_db_password():
         ({"WECHAT_REPLY_DEADLINE": "9"}, "WECHAT_REPLY_DEADLINE"),
         ({"WECHAT_REPLY_DEADLINE": "soon"}, "WECHAT_REPLY_DEADLINE"),
         ({"WECHAT_SIM_PORT": "0"}, "WECHAT_SIM_PORT"),
+        ({"RASA_WORKERS": "0"}, "RASA_WORKERS"),
+        ({"RASA_API_TOKEN": "short"}, "RASA_API_TOKEN"),
     ],
 )
 def test_malformed_value_names_the_variable(env, variable):
