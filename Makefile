@@ -18,7 +18,7 @@ PYTHON310 := $(shell for p in $$(command -v python3.10) $$(ls -d $(PYENV_ROOT)/v
 
 TRAIN := $(RASA) train -c config.yml -d bot/domain --data nlu_data --out models
 
-.PHONY: help install run train chat menu test bench lint lock clean
+.PHONY: help install run train chat admin menu test bench lint lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ run: train ## start Redis, the action server and the Rasa server (Ctrl-C stops a
 
 chat: $(STAMP) ## talk to the running bot in the terminal over the WeChat protocol
 	$(PY) -m channels.wechat_sim.terminal_chat
+
+admin: $(STAMP) ## create a console admin: make admin NAME=<username> (asks for the password)
+	$(PY) -m bot.console.create_admin $(NAME)
 
 menu: $(STAMP) ## push the official account's menu (channels/wechat/menu.json)
 	$(PY) -m channels.wechat.menu

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Callable, List, Optional
 
 from redis.asyncio import Redis
@@ -30,6 +30,11 @@ class Escalation:
     ticket_id: Optional[str] = None
     staff: Optional[str] = None
     excerpt: Optional[str] = None
+    # The canonical district whose union staff may see the conversation (None: city only).
+    district: Optional[str] = None
+
+
+_FIELDS = {f.name for f in fields(Escalation)}
 
 
 class EscalationStore:
@@ -39,16 +44,25 @@ class EscalationStore:
         self._clock = clock
 
     async def escalate(self, openid: str, reason: str, priority: str = "normal",
-                       ticket_id: Optional[str] = None, excerpt: Optional[str] = None) -> Escalation:
-        """Queue the worker for a person; an existing escalation keeps its place unless this is more urgent."""
+                       ticket_id: Optional[str] = None, excerpt: Optional[str] = None,
+                       district: Optional[str] = None) -> Escalation:
+        """Queue the worker for a person; an existing escalation keeps its place unless this is more urgent.
+
+        `district` decides which district union's staff see the conversation; when it is not
+        given, the district of the appeal `ticket_id` (if any) is used.
+        """
         if priority not in PRIORITIES:
             raise ValueError(f"unknown priority {priority!r}")
         current = await self.get(openid)
         if current and PRIORITIES[current.priority] <= PRIORITIES[priority]:
             return current
         since = current.since if current else self._clock()
+        if district is None and ticket_id:
+            district = await self._appeal_district(ticket_id)
+        if district is None and current is not None:
+            district = current.district
         escalation = Escalation(openid, reason, priority, since, ticket_id=ticket_id,
-                                excerpt=(excerpt or "")[:200] or None)
+                                excerpt=(excerpt or "")[:200] or None, district=district)
         score = PRIORITIES[priority] * _PRIORITY_SPAN + since
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.set(self._keys.handoff(openid), json.dumps(asdict(escalation), ensure_ascii=False))
@@ -58,7 +72,15 @@ class EscalationStore:
 
     async def get(self, openid: str) -> Optional[Escalation]:
         raw = await self._redis.get(self._keys.handoff(openid))
-        return Escalation(**json.loads(raw)) if raw else None
+        if not raw:
+            return None
+        # Unknown fields (a newer writer) are ignored so this reader never breaks on them.
+        data = json.loads(raw)
+        return Escalation(**{key: value for key, value in data.items() if key in _FIELDS})
+
+    async def _appeal_district(self, ticket_id: str) -> Optional[str]:
+        raw = await self._redis.get(self._keys.appeal(ticket_id))
+        return json.loads(raw).get("district") if raw else None
 
     async def waiting(self, limit: int = 100) -> List[Escalation]:
         openids = await self._redis.zrange(self._keys.handoff_queue(), 0, limit - 1)

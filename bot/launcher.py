@@ -106,6 +106,9 @@ def start(settings: Settings, model: Path, log_dir: Optional[Path] = None) -> Li
                                 f"http://127.0.0.1:{settings.rasa_port}/webhooks/wechat/webhook"))
         wait_http(f"http://127.0.0.1:{settings.action_port}/health", actions, STARTUP_TIMEOUT)
         wait_http(f"http://127.0.0.1:{settings.rasa_port}/webhooks/wechat/", rasa, STARTUP_TIMEOUT)
+        console = _spawn([sys.executable, "-m", "bot.console"], env, log_dir, "console")
+        services.append(Service("staff console", console, f"http://127.0.0.1:{settings.console_port}/"))
+        wait_http(f"http://127.0.0.1:{settings.console_port}/login", console, 60)
     except BaseException:
         stop(services)
         raise

@@ -94,3 +94,30 @@ class RedisKeys:
     def alerts(self) -> str:
         """Emergency alerts, newest last (the console shows these first)."""
         return f"{self.prefix}alerts"
+
+    # --- console --------------------------------------------------------------------------
+    # The staff and admin console (bot/console): accounts, sessions, login throttling, the
+    # audit log and the replies staff sent from the console.
+    def console_account(self, username: str) -> str:
+        """One staff account (JSON: role, district, password hash, active)."""
+        return f"{self.prefix}console:account:{username}"
+
+    def console_accounts(self) -> str:
+        """Set of every account's username."""
+        return f"{self.prefix}console:accounts"
+
+    def console_session(self, session_hash: str) -> str:
+        """One browser session, under the SHA-256 of its cookie value (never the value itself)."""
+        return f"{self.prefix}console:session:{session_hash}"
+
+    def console_login_failures(self, subject_hash: str) -> str:
+        """Failed logins of one username+IP (or one IP), expiring with the throttle window."""
+        return f"{self.prefix}console:login-failures:{subject_hash}"
+
+    def console_audit(self) -> str:
+        """Every staff action, oldest first (a list that is never trimmed: it is the record)."""
+        return f"{self.prefix}console:audit"
+
+    def console_staff_replies(self, openid: str) -> str:
+        """What staff wrote to one worker from the console, oldest first (for the transcript)."""
+        return f"{self.prefix}console:replies:{openid}"

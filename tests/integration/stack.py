@@ -17,12 +17,14 @@ ROOT = Path(__file__).resolve().parents[2]
 class Stack:
     def __init__(self, redis_url: str, log_path: Path, env: Optional[Dict[str, str]] = None):
         self.rasa_port, self.action_port, self.simulator_port = free_port(), free_port(), free_port()
+        self.console_port = free_port()
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("WECHAT_")},
             "REDIS_URL": redis_url,
             "RASA_PORT": str(self.rasa_port),
             "ACTION_PORT": str(self.action_port),
             "WECHAT_SIM_PORT": str(self.simulator_port),
+            "CONSOLE_PORT": str(self.console_port),
             "PYTHONPATH": str(ROOT),
             "RASA_WORKERS": "1",  # tests: one model in memory per stack is enough
             **(env or {}),
@@ -33,6 +35,10 @@ class Stack:
     @property
     def webhook_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}/webhooks/wechat/webhook"
+
+    @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.console_port}"
 
     @property
     def simulator_url(self) -> str:

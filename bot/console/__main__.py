@@ -1,0 +1,37 @@
+"""`python -m bot.console`: serve the staff console on CONSOLE_PORT and print its address.
+
+It listens on 127.0.0.1 only: put it behind the HTTPS reverse proxy (session cookies are
+Secure outside development mode, so browsers send them over HTTPS only).
+"""
+from __future__ import annotations
+
+import logging
+import sys
+
+from aiohttp import web
+
+from bot.console.access_log import RouteAccessLogger
+from bot.console.app import init_app
+from bot.settings import Settings, SettingsError
+
+HOST = "127.0.0.1"
+
+
+def main() -> int:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"配置错误 (configuration error) — {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not settings.rasa_api_token:
+        print("Warning: RASA_API_TOKEN is not set; conversations cannot be read, taken over or handed back.",
+              file=sys.stderr)
+    print(f"Staff console (职工服务管理台): http://{HOST}:{settings.console_port}/", flush=True)
+    web.run_app(init_app(settings), host=HOST, port=settings.console_port, print=None,
+                access_log_class=RouteAccessLogger)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""Typed keys of the console application's shared resources (created in app.init_app)."""
+from __future__ import annotations
+
+import aiohttp
+from aiohttp import web
+from redis.asyncio import Redis
+
+from bot.appeals import AppealStore
+from bot.console.accounts import AccountStore
+from bot.console.audit import AuditLog
+from bot.console.rasa_api import RasaClient
+from bot.console.sessions import SessionStore
+from bot.console.staff_replies import StaffReplies
+from bot.console.throttle import LoginThrottle
+from bot.escalations import EscalationStore
+from bot.settings import Settings
+from channels.wechat.appeal_notices import AppealNotifier
+from channels.wechat.runtime import ChannelRuntime
+
+SETTINGS = web.AppKey("settings", Settings)
+REDIS = web.AppKey("redis", Redis)
+RUNTIME = web.AppKey("runtime", ChannelRuntime)
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+RASA = web.AppKey("rasa", RasaClient)
+NOTIFIER = web.AppKey("notifier", AppealNotifier)
+APPEALS = web.AppKey("appeals", AppealStore)
+ESCALATIONS = web.AppKey("escalations", EscalationStore)
+ACCOUNTS = web.AppKey("accounts", AccountStore)
+SESSIONS = web.AppKey("sessions", SessionStore)
+THROTTLE = web.AppKey("throttle", LoginThrottle)
+AUDIT = web.AppKey("audit", AuditLog)
+REPLIES = web.AppKey("staff_replies", StaffReplies)

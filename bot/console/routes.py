@@ -1,0 +1,55 @@
+"""Every URL of the console, in one flat list."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.console import auth, views_admin, views_appeals, views_conversation, views_queue
+
+
+async def healthz(request: web.Request) -> web.StreamResponse:
+    return web.json_response({"status": "ok"})
+
+
+def setup_routes(app: web.Application, static_dir: Path) -> None:
+    app.add_routes([
+        web.get("/login", auth.login_form, name="login_form"),
+        web.post("/login", auth.login, name="login"),
+        web.post("/logout", auth.logout, name="logout"),
+        web.get("/healthz", healthz, name="healthz"),
+
+        web.get("/", views_queue.queue_page, name="queue"),
+        web.get("/api/queue", views_queue.queue_api, name="api_queue"),
+
+        web.get("/conversations/{openid}", views_conversation.conversation_page, name="conversation"),
+        web.post("/conversations/{openid}/take", views_conversation.take_over, name="take_over"),
+        web.post("/conversations/{openid}/reply", views_conversation.reply, name="reply"),
+        web.post("/conversations/{openid}/handback", views_conversation.hand_back, name="hand_back"),
+        web.post("/conversations/{openid}/reveal", views_conversation.reveal_phone, name="conversation_reveal"),
+        web.get("/api/conversations/{openid}", views_conversation.conversation_api, name="api_conversation"),
+        web.post("/api/conversations/{openid}/take", views_conversation.take_over, name="api_take_over"),
+        web.post("/api/conversations/{openid}/reply", views_conversation.reply, name="api_reply"),
+        web.post("/api/conversations/{openid}/handback", views_conversation.hand_back, name="api_hand_back"),
+
+        web.get("/appeals", views_appeals.search, name="appeals"),
+        web.get("/appeals/{ticket}", views_appeals.appeal_view, name="appeal"),
+        web.post("/appeals/{ticket}/transition", views_appeals.transition, name="appeal_transition"),
+        web.post("/appeals/{ticket}/notes", views_appeals.add_note, name="appeal_note"),
+        web.post("/appeals/{ticket}/revisit", views_appeals.record_revisit, name="appeal_revisit"),
+        web.post("/appeals/{ticket}/reveal", views_appeals.reveal_phone, name="appeal_reveal"),
+        web.get("/api/appeals/{ticket}", views_appeals.appeal_api, name="api_appeal"),
+        web.post("/api/appeals/{ticket}/transition", views_appeals.transition, name="api_appeal_transition"),
+        web.post("/api/appeals/{ticket}/reveal", views_appeals.reveal_phone, name="api_appeal_reveal"),
+        web.get("/media/{media_id}", views_appeals.media, name="media"),
+
+        web.get("/account/password", views_admin.password_form, name="password_form"),
+        web.post("/account/password", views_admin.change_password, name="password"),
+        web.get("/admin/accounts", views_admin.accounts_page, name="accounts"),
+        web.post("/admin/accounts", views_admin.create_account, name="account_create"),
+        web.post("/admin/accounts/{username}/active", views_admin.set_active, name="account_active"),
+        web.post("/admin/accounts/{username}/password", views_admin.reset_password, name="account_password"),
+        web.get("/admin/audit", views_admin.audit_page, name="audit"),
+
+        web.static("/static", static_dir, name="static"),
+    ])

@@ -1,0 +1,177 @@
+"""One worker's conversation: the transcript with what the bot understood, the slots, the
+worker's appeals, and the staff actions 接管 (take over), reply and 交还机器人 (hand back)."""
+from __future__ import annotations
+
+import logging
+from typing import Optional
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from bot.console import privacy, scoping, transcript
+from bot.console.appkeys import APPEALS, AUDIT, ESCALATIONS, RASA, REPLIES, RUNTIME
+from bot.console.auth import client_address, current_account
+from bot.console.rasa_api import RasaUnavailable
+from bot.console.responses import Refusal, wants_json
+from bot.console.sessions import get_session
+
+logger = logging.getLogger(__name__)
+
+REASON_STAFF = "staff took over"
+REPLY_MAX = 1000
+HANDBACK_NOTICE = "本次人工服务已结束。您可以继续向我提问；需要工作人员帮助时，回复“转人工”。"
+RASA_DOWN = "机器人服务暂时无法连接，请稍后重试。"
+DELIVERED = "已发送给职工。"
+KEPT = "消息已保存：职工已超过 48 小时未发消息（或今日客服消息额度已用完），微信暂不允许主动发送。职工下次发消息时会一并收到。"
+
+
+async def _load(request: web.Request) -> scoping.Conversation:
+    return await scoping.conversation_in_remit(request.app[APPEALS], request.app[ESCALATIONS],
+                                               current_account(request), request.match_info["openid"])
+
+
+def _target(openid: str) -> str:
+    return f"conversation:{openid}"
+
+
+async def _view_context(request: web.Request, conversation: scoping.Conversation) -> dict:
+    account = current_account(request)
+    reveal = privacy.revealed(get_session(request), _target(conversation.openid))
+    tracker: Optional[dict] = None
+    rasa_error = None
+    try:
+        tracker = await request.app[RASA].tracker(conversation.openid)
+    except RasaUnavailable as error:
+        logger.warning("conversation not read from Rasa: %s", error)
+        rasa_error = "机器人服务暂时无法连接，对话记录无法显示；工作人员的回复仍可发送。"
+    replies = await request.app[REPLIES].list(conversation.openid)
+    escalation = conversation.escalation
+    return {
+        "openid": conversation.openid,
+        "district": conversation.district,
+        "escalation": escalation,
+        "taken_by_me": bool(escalation and escalation.state == "taken" and escalation.staff == account.actor),
+        "paused": transcript.is_paused(tracker or {}),
+        "items": transcript.build(tracker or {}, replies, reveal),
+        "slots": transcript.slots(tracker or {}, reveal),
+        "appeals": [a for a in conversation.appeals if scoping.can_see_appeal(account, a)],
+        "revealed": reveal,
+        "rasa_error": rasa_error,
+        "reply_max": REPLY_MAX,
+    }
+
+
+async def conversation_page(request: web.Request) -> web.StreamResponse:
+    conversation = await _load(request)
+    context = await _view_context(request, conversation)
+    await request.app[AUDIT].record(current_account(request).username, "view_conversation",
+                                    _target(conversation.openid), client_address(request))
+    return aiohttp_jinja2.render_template("conversation.html", request, context)
+
+
+async def conversation_api(request: web.Request) -> web.StreamResponse:
+    conversation = await _load(request)
+    context = await _view_context(request, conversation)
+    escalation = context["escalation"]
+    body = {
+        "openid": conversation.openid,
+        "district": conversation.district,
+        "escalation": None if escalation is None else {
+            "reason": escalation.reason, "priority": escalation.priority, "since": escalation.since,
+            "state": escalation.state, "staff": escalation.staff, "ticket_id": escalation.ticket_id},
+        "taken_by_me": context["taken_by_me"],
+        "paused": context["paused"],
+        "transcript": [item.to_dict() for item in context["items"]],
+        "slots": context["slots"],
+        "appeals": [{"ticket_id": a.ticket_id, "status": a.status.value, "status_label": a.status.label}
+                    for a in context["appeals"]],
+        "rasa_error": context["rasa_error"],
+    }
+    if request.query.get("html"):
+        body["transcript_html"] = aiohttp_jinja2.render_string("transcript.html", request, context)
+    return web.json_response(body)
+
+
+def _done(request: web.Request, openid: str, message: str, level: str = "ok", **data) -> web.StreamResponse:
+    """JSON for scripts; otherwise a flash message and back to the conversation (POST/redirect/GET)."""
+    if wants_json(request):
+        return web.json_response({"ok": level != "error", "message": message, **data})
+    get_session(request).flash(message, level)
+    raise web.HTTPSeeOther(f"/conversations/{openid}")
+
+
+async def take_over(request: web.Request) -> web.StreamResponse:
+    """接管: the escalation is this staff member's and the bot is paused."""
+    conversation = await _load(request)
+    account = current_account(request)
+    escalation = conversation.escalation
+    if escalation and escalation.state == "taken" and escalation.staff != account.actor and not account.is_admin:
+        raise Refusal(409, "taken", f"该对话已由 {escalation.staff.removeprefix('staff:')} 接管。")
+    try:
+        await request.app[RASA].pause(conversation.openid)
+    except RasaUnavailable as error:
+        logger.warning("pause failed: %s", error)
+        raise Refusal(502, "rasa_unavailable", RASA_DOWN) from None
+    escalations = request.app[ESCALATIONS]
+    if escalation is None:
+        ticket = conversation.appeals[0].ticket_id if conversation.appeals else None
+        await escalations.escalate(conversation.openid, REASON_STAFF, ticket_id=ticket,
+                                   district=conversation.district)
+    await escalations.take(conversation.openid, account.actor)
+    await request.app[AUDIT].record(account.username, "take_over", _target(conversation.openid),
+                                    client_address(request),
+                                    previous=escalation.staff if escalation and escalation.staff else None)
+    return _done(request, conversation.openid, "已接管：机器人已暂停，职工的新消息会显示在下方。", state="taken")
+
+
+async def reply(request: web.Request) -> web.StreamResponse:
+    """Send the staff member's text through WeChat's customer-service API (or keep it)."""
+    conversation = await _load(request)
+    account = current_account(request)
+    escalation = conversation.escalation
+    if not (escalation and escalation.state == "taken" and escalation.staff == account.actor):
+        raise Refusal(409, "not_taken", "请先接管对话，再回复职工。")
+    form = await request.post()
+    text = str(form.get("text", "")).strip()
+    if not text:
+        raise Refusal(400, "empty", "回复内容不能为空。")
+    if len(text) > REPLY_MAX:
+        raise Refusal(400, "too_long", f"回复不能超过 {REPLY_MAX} 字。")
+    delivered = await request.app[RUNTIME].outbox.send(conversation.openid, text)
+    await request.app[REPLIES].add(conversation.openid, account.username, text, delivered)
+    await request.app[AUDIT].record(account.username, "reply", _target(conversation.openid),
+                                    client_address(request), delivered=delivered, length=len(text))
+    return _done(request, conversation.openid, DELIVERED if delivered else KEPT, "ok" if delivered else "warn",
+                 delivered=delivered)
+
+
+async def hand_back(request: web.Request) -> web.StreamResponse:
+    """交还机器人: Rasa resumes, the escalation leaves the queue, the worker is told."""
+    conversation = await _load(request)
+    account = current_account(request)
+    escalation = conversation.escalation
+    if escalation is None:
+        raise Refusal(409, "not_escalated", "该对话没有转人工，机器人正在应答。")
+    if escalation.state == "taken" and escalation.staff != account.actor and not account.is_admin:
+        raise Refusal(409, "taken", f"该对话由 {escalation.staff.removeprefix('staff:')} 接管，只有本人或管理员可以交还。")
+    try:
+        await request.app[RASA].resume(conversation.openid)
+    except RasaUnavailable as error:
+        logger.warning("resume failed: %s", error)
+        raise Refusal(502, "rasa_unavailable", RASA_DOWN) from None
+    await request.app[ESCALATIONS].release(conversation.openid)
+    delivered = await request.app[RUNTIME].outbox.send(conversation.openid, HANDBACK_NOTICE)
+    await request.app[AUDIT].record(account.username, "hand_back", _target(conversation.openid),
+                                    client_address(request))
+    message = "已交还机器人，职工的下一条消息将由机器人回答。"
+    if not delivered:
+        message += "（结束提示将在职工下次发消息时送达）"
+    return _done(request, conversation.openid, message, state="bot")
+
+
+async def reveal_phone(request: web.Request) -> web.StreamResponse:
+    conversation = await _load(request)
+    privacy.reveal(get_session(request), _target(conversation.openid))
+    await request.app[AUDIT].record(current_account(request).username, "reveal_phone", _target(conversation.openid),
+                                    client_address(request))
+    return _done(request, conversation.openid, "已显示完整手机号（10 分钟内有效，此操作已记录）。")
