@@ -16,8 +16,6 @@ PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
 PYTHON310 := $(shell for p in $$(command -v python3.10) $$(ls -d $(PYENV_ROOT)/versions/3.10.*/bin/python3.10 2>/dev/null | sort -rV); do \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 
-TRAIN := $(RASA) train -c config.yml -d bot/domain --data nlu_data --out models
-
 .PHONY: help install run train chat admin menu test bench lint lock clean
 
 help: ## list the targets
@@ -26,15 +24,14 @@ help: ## list the targets
 $(STAMP): requirements.lock
 	@if [ -z "$(PYTHON310)" ]; then echo "Python 3.10 is required (Rasa 3.6): put python3.10 on PATH or install it with pyenv." >&2; exit 1; fi
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade "pip<24.1" setuptools==70.3.0 wheel
+	$(PY) -m pip install --quiet --upgrade "pip<24.1" setuptools==70.3.0 wheel==0.45.1
 	$(PY) -m pip install --quiet -r requirements.lock
 	@touch $@
 
 install: $(STAMP) ## create .venv and install the locked dependencies
 
 train: $(STAMP) ## train a model into models/ (skipped when data and config are unchanged)
-	$(PY) -m bot.districts >/dev/null
-	$(TRAIN)
+	$(PY) -m bot.training
 
 run: train ## start Redis, the action server and the Rasa server (Ctrl-C stops all)
 	$(PY) -m bot.launcher

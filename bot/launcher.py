@@ -3,6 +3,7 @@ Rasa server, print where each listens, and stop them all, in reverse order, on C
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import secrets
 import signal
@@ -18,6 +19,7 @@ from bot.redis_server import start_redis, wait_for_port
 from bot.settings import ROOT, Settings, SettingsError
 
 BIN = Path(sys.executable).parent
+PR_SET_PDEATHSIG = 1
 STARTUP_TIMEOUT = 240  # seconds: loading TensorFlow and the model is slow on 2 cores
 
 
@@ -122,7 +124,15 @@ def _spawn(command: List[str], env: Dict[str, str], log_dir: Optional[Path], nam
         output = open(log_dir / f"{name}.log", "ab")
     # A session of its own: Ctrl-C reaches only the launcher, which stops children in order.
     return subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT if output else None,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=die_with_parent)
+
+
+def die_with_parent() -> None:
+    """Linux: a child gets SIGTERM if the launcher itself is killed, so nothing is orphaned."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass
 
 
 def stop(services: List[Service], timeout: float = 20) -> None:
