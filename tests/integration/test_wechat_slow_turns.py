@@ -62,7 +62,8 @@ async def test_slow_turn_answers_success_then_customer_service_message(stack, si
         elapsed = time.monotonic() - started
     assert result.status == 200 and result.body == b"success" and elapsed < 1.0
     messages = await cs_messages(simulator, sender, 1)
-    assert len(messages) == 1 and "年休假" in messages[0]["content"] or "年假" in messages[0]["content"]
+    assert len(messages) == 1
+    assert "年休假" in messages[0]["content"] or "年假" in messages[0]["content"]
     assert (await calls(simulator))["typing"] == typing_before + 1
     # The retry of a message answered asynchronously is `success` and runs nothing again.
     store = redis.Redis(port=redis_server["port"], decode_responses=True)
