@@ -2,7 +2,6 @@
 sees their own: the ticket must belong to this WeChat user, or the phone on it must match."""
 from __future__ import annotations
 
-import re
 import time
 from typing import Any, Dict, Optional, Text
 
@@ -11,28 +10,21 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import stores
 from actions.answer_parsing import mobile_number
-from bot.appeals import Appeal, Status
-from bot.nlu.text_normalization import normalize
+from bot.appeals import Appeal, Status, find_ticket, queue_label
 
-_TICKET = re.compile(r"[Gg][Hh]\s?(\d{12})")
 NOT_FOUND = ("没有找到属于您的编号为{ticket}的诉求。只能查询本人提交的诉求；"
              "如果是用其他微信或电话登记的，请把编号和登记时留的手机号一起发给我。")
 NONE_YET = "您还没有在这里提交过诉求。需要工会帮忙，回复“反映诉求”即可登记。"
 
 
 def ticket_in(tracker: Tracker) -> Optional[Text]:
-    for value in tracker.get_latest_entity_values("ticket_id"):
-        match = _TICKET.search(normalize(value))
-        if match:
-            return "GH" + match.group(1)
-    match = _TICKET.search(normalize(tracker.latest_message.get("text") or ""))
-    return "GH" + match.group(1) if match else None
+    quoted = [*tracker.get_latest_entity_values("ticket_id"), tracker.latest_message.get("text")]
+    return next((ticket for ticket in map(find_ticket, quoted) if ticket), None)
 
 
 def describe(appeal: Appeal, now: Optional[float] = None) -> Text:
     status = Status(appeal.status)
-    owner = "市总工会" if appeal.queue == "city" else appeal.queue.replace("district:", "") + "总工会"
-    line = f"编号{appeal.ticket_id}（{appeal.description[:20]}…）：{status.label}，承办：{owner}"
+    line = f"编号{appeal.ticket_id}（{appeal.description[:20]}…）：{status.label}，承办：{queue_label(appeal.queue)}"
     if now is not None and appeal.overdue(now):
         line += "，已超期，已督办"
     latest_note = next((h.note for h in reversed(appeal.history) if h.note), None)

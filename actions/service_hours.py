@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Optional
-from zoneinfo import ZoneInfo
+from bot.appeals.tickets import beijing
 
-BEIJING = ZoneInfo("Asia/Shanghai")
+BEIJING = beijing()
 OPENS, CLOSES = dt.time(9, 0), dt.time(17, 0)
 
 IN_HOURS = "已为您转接工作人员，请稍候，工作人员会在这里直接回复您（一般30分钟内）。"

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import stores
 from actions.appeal_form import ANONYMOUS, NO_PHONE, UNKNOWN, reset_form_slots
-from bot.appeals import Appeal
+from bot.appeals import Appeal, queue_label
 
 NO_CONSENT = ("明白。没有您的同意，我们不能把情况转给工会工作人员，这次的内容不会提交。"
               "您随时可以回复“反映诉求”重新登记，或拨打12351职工服务热线。")
@@ -29,7 +29,7 @@ def _known(value: Optional[Text]) -> Optional[Text]:
 
 
 def next_steps(appeal: Appeal) -> Text:
-    owner = f"{appeal.district}总工会" if appeal.district else "市总工会"
+    owner = queue_label(appeal.queue)
     contact = f"电话{appeal.phone}" if appeal.phone else "本公众号"
     flags = "（已标注为群体性、紧急，将优先处理）" if appeal.collective else "（已标注为紧急）" if appeal.urgent else ""
     return (

@@ -45,7 +45,7 @@ def service_env(settings: Settings) -> Dict[str, str]:
         RASA_REDIS_DB=str(settings.redis.db),
         RASA_REDIS_PASSWORD=settings.redis.password or "",
         PYTHONPATH=str(ROOT),
-        # TensorFlow's own threads fight over 2 cores; one inter-op thread is enough.
+        # TensorFlow's start-up chatter hides the lines operators need.
         TF_CPP_MIN_LOG_LEVEL=env.get("TF_CPP_MIN_LOG_LEVEL", "2"),
     )
     return env

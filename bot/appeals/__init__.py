@@ -4,7 +4,8 @@ from bot.appeals.errors import AppealBusy, AppealError, AppealNotFound
 from bot.appeals.model import Appeal, StatusChange, new_appeal, worker_actor
 from bot.appeals.status import LABELS, STEP_LIMIT, TRANSITIONS, Status
 from bot.appeals.store import AppealStore
-from bot.appeals.tickets import normalize_ticket
+from bot.appeals.tickets import find_ticket, normalize_ticket
+from bot.appeals.validation import queue_label
 
 __all__ = [
     "Appeal",
@@ -20,6 +21,8 @@ __all__ = [
     "StatusChange",
     "TRANSITIONS",
     "new_appeal",
+    "find_ticket",
     "normalize_ticket",
+    "queue_label",
     "worker_actor",
 ]

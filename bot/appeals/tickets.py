@@ -40,6 +40,14 @@ def format_ticket(day: str, sequence: int) -> str:
     return f"{day_prefix(day)}{sequence:0{SEQUENCE_DIGITS}d}"
 
 
+def find_ticket(text: Optional[str]) -> Optional[str]:
+    """The first ticket number quoted anywhere in a message (case, spaces, full width forgiven)."""
+    if not isinstance(text, str):
+        return None
+    match = PATTERN.search("".join(unicodedata.normalize("NFKC", text).split()).upper())
+    return match.group(0) if match else None
+
+
 def normalize_ticket(text: Optional[str]) -> Optional[str]:
     """The ticket number in canonical form, or None when `text` is not one."""
     if not isinstance(text, str):

@@ -23,6 +23,13 @@ EVIDENCE_MAX = 50
 CITY_QUEUE = "city"
 DISTRICT_QUEUE = "district:"
 
+
+def queue_label(queue: Optional[str]) -> str:
+    """The union level that owns a queue, as workers and staff read it: 朝阳区总工会 / 市总工会."""
+    if not queue:
+        return ""
+    return "市总工会" if queue == CITY_QUEUE else queue.removeprefix(DISTRICT_QUEUE) + "总工会"
+
 # Mainland mobile numbers: 11 digits starting 13-19.
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 # What people put inside a number: spaces, dashes, dots, brackets.

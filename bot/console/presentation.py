@@ -6,7 +6,7 @@ import time
 from datetime import datetime
 from typing import Optional
 
-from bot.appeals import CATEGORY_LABELS
+from bot.appeals import CATEGORY_LABELS, queue_label
 from bot.appeals.status import parse_status
 from bot.appeals.tickets import beijing
 
@@ -55,12 +55,6 @@ def status_label(value) -> str:
 
 def category_label(value: Optional[str]) -> str:
     return CATEGORY_LABELS.get(value or "", value or "")
-
-
-def queue_label(queue: Optional[str]) -> str:
-    if not queue:
-        return ""
-    return "市总工会" if queue == "city" else queue.removeprefix("district:") + "总工会"
 
 
 def reason_label(reason: Optional[str]) -> str:

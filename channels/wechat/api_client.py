@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, Optional, Tuple, TypeVar
 
 import aiohttp
 from redis.asyncio import Redis
@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 from bot.redis_keys import RedisKeys
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TOKEN_ERRORS = {40001, 42001, 40014}
 QUOTA_ERRORS = {45015, 45047}  # outside the 48 h window / quota for the window used up
@@ -74,22 +75,23 @@ class WeChatApiClient:
         return data["access_token"], int(data.get("expires_in", 7200))
 
     # --- calls ------------------------------------------------------------------------
-    async def _call(self, method: str, path: str, payload: Optional[Dict[str, Any]] = None,
-                    params: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+    async def _authorized(self, send: Callable[[str], Awaitable[T]]) -> T:
+        """`send(token)`; a bad-token error refreshes the token once (under the lock) and retries once."""
         token = await self.access_token()
-        for attempt in (1, 2):
-            query = {**(params or {}), "access_token": token}
-            async with self._http().request(method, f"{self._base}{path}", params=query,
+        try:
+            return await send(token)
+        except WeChatApiError as error:
+            if error.errcode not in TOKEN_ERRORS:
+                raise
+        return await send(await self.access_token(stale=token))
+
+    async def _call(self, method: str, path: str, payload: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        async def send(token: str) -> Dict[str, Any]:
+            async with self._http().request(method, f"{self._base}{path}", params={"access_token": token},
                                             data=_utf8_json(payload), headers=JSON_HEADERS) as response:
-                data = await response.json(content_type=None)
-            errcode = int(data.get("errcode", 0) or 0)
-            if errcode in TOKEN_ERRORS and attempt == 1:
-                token = await self.access_token(stale=token)
-                continue
-            if errcode:
-                raise WeChatApiError(errcode, data.get("errmsg", ""))
-            return data
-        raise AssertionError("unreachable")
+                return _checked(await response.json(content_type=None))
+
+        return await self._authorized(send)
 
     async def send_text(self, openid: str, content: str) -> None:
         await self._call("POST", "/cgi-bin/message/custom/send",
@@ -110,26 +112,28 @@ class WeChatApiClient:
 
     async def download_media(self, media_id: str) -> Tuple[bytes, str]:
         """The bytes and content type of a temporary media file (image, voice, file)."""
-        token = await self.access_token()
-        for attempt in (1, 2):
+        async def send(token: str) -> Tuple[bytes, str]:
             url = f"{self._base}/cgi-bin/media/get"
             async with self._http().get(url, params={"access_token": token, "media_id": media_id}) as response:
                 content_type = response.headers.get("Content-Type", "")
                 body = await response.read()
-            if "json" not in content_type and "text/plain" not in content_type:
-                return body, content_type
-            data = _json(body)
-            errcode = int(data.get("errcode", -1))
-            if errcode in TOKEN_ERRORS and attempt == 1:
-                token = await self.access_token(stale=token)
-                continue
-            raise WeChatApiError(errcode, data.get("errmsg", ""))
-        raise AssertionError("unreachable")
+            if "json" in content_type or "text/plain" in content_type:
+                _checked(_json(body))  # WeChat answers errors as JSON
+            return body, content_type
+
+        return await self._authorized(send)
 
 
 def _utf8_json(payload: Optional[Dict[str, Any]]) -> Optional[bytes]:
     # WeChat refuses \uXXXX escapes in some APIs (menu/create: 40033): send UTF-8 as is.
     return None if payload is None else json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+
+def _checked(data: Dict[str, Any]) -> Dict[str, Any]:
+    errcode = int(data.get("errcode", 0) or 0)
+    if errcode:
+        raise WeChatApiError(errcode, data.get("errmsg", ""))
+    return data
 
 
 def _json(body: bytes) -> Dict[str, Any]:

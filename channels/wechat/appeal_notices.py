@@ -12,7 +12,7 @@ from typing import Optional
 
 import aiohttp
 
-from bot.appeals import Appeal, Status
+from bot.appeals import Appeal, Status, queue_label
 from channels.wechat.runtime import ChannelRuntime
 
 logger = logging.getLogger(__name__)
@@ -26,15 +26,11 @@ NOTICES = {
 ASK_SATISFACTION = "action_ask_satisfaction"
 
 
-def owner_label(appeal: Appeal) -> str:
-    return "市总工会" if appeal.queue == "city" else appeal.queue.replace("district:", "") + "总工会"
-
-
 def notice_text(appeal: Appeal) -> Optional[str]:
     template = NOTICES.get(Status(appeal.status))
     if template is None:
         return None
-    text = template.format(ticket=appeal.ticket_id, owner=owner_label(appeal))
+    text = template.format(ticket=appeal.ticket_id, owner=queue_label(appeal.queue))
     note = appeal.history[-1].note if appeal.history else ""
     return f"{text}\n办理情况：{note}" if note else text
 

@@ -128,11 +128,6 @@ async def test_events(stack, store):
     assert store.hget(f"gh:wechat:follower:{sender}", "subscribed") == "0"
 
 
-def signed_params(stack_client: OfficialAccountClient, body_xml: str):
-    body, params = stack_client.prepare(body_xml)
-    return body, params
-
-
 async def test_hostile_requests(stack, store):
     sender = openid()
     async with client(stack) as wechat:
