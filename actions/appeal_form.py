@@ -14,6 +14,7 @@ from actions.answer_parsing import (
     ANONYMOUS_WORDS, DECLINE_WORDS, UNKNOWN_WORDS, headcount, looks_like_question, mobile_number, says_any,
 )
 from actions.conversation_signals import faq_topic, last_faq_topic
+from actions.form_answers import tracker_answered_slot
 from bot.appeals import CATEGORY_LABELS
 from bot.districts import canonical_district
 
@@ -79,6 +80,26 @@ class ValidateAppealForm(FormValidationAction):
         return {"appeal_category": value if value in CATEGORY_LABELS else "other"}
 
     # --- free-text answers -----------------------------------------------------------
+    # The domain's text mappings skip messages classified as FAQ topics; these take such a
+    # message when it answers the question just asked (actions/form_answers.py).
+    async def extract_appeal_employer(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        return _answer_for(tracker, "appeal_employer")
+
+    async def extract_appeal_district(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        return _answer_for(tracker, "appeal_district")
+
+    async def extract_appeal_headcount(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        return _answer_for(tracker, "appeal_headcount")
+
+    async def extract_appeal_amount(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        return _answer_for(tracker, "appeal_amount")
+
+    async def extract_appeal_phone(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        return _answer_for(tracker, "appeal_phone")
+
+    async def extract_appeal_name(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        return _answer_for(tracker, "appeal_name")
+
     def validate_appeal_description(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         text = (value or "").strip()
         if len(text) < 4:
@@ -155,6 +176,12 @@ class ValidateAppealForm(FormValidationAction):
             return {"appeal_confirmed": True}
         dispatcher.utter_message(text="好的，我们重新填写一遍。")
         return {event["name"]: None for event in reset_form_slots(keep_category=True)}
+
+
+def _answer_for(tracker: Tracker, slot: Text) -> Dict[Text, Any]:
+    if tracker_answered_slot(tracker) != slot or tracker.get_slot(slot):
+        return {}
+    return {slot: tracker.latest_message.get("text")}
 
 
 def summary(tracker: Tracker) -> Text:

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_signals import faq_topic, sustained_anger
 from actions.escalation import REASON_ANGER, hand_to_person
+from actions.form_answers import tracker_answered_slot
 
 ANGER_LEAD = "听得出您很着急，这种情况确实让人窝火。"
 
@@ -18,6 +19,8 @@ class ActionAnswerFaq(Action):
         return "action_answer_faq"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        if tracker_answered_slot(tracker):
+            return []  # an answer to the form's question, not an FAQ question: the form takes it
         topic = faq_topic(tracker.latest_message, min_confidence=0.0)
         dispatcher.utter_message(response=f"utter_faq/{topic}" if topic else "utter_help")
         if sustained_anger(tracker.events):

@@ -28,9 +28,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 PREFIX = "browser:"
 API_TOKEN = "browser-test-token-12351-console"
 PASSWORD = "browser test password"
-RESULTS = ROOT / "benchmarks" / "results"
+from tests.conftest import TEST_RESULTS as RESULTS  # git-ignored: a run never changes tracked files
 
-pytestmark = pytest.mark.integration
 
 if not os.path.exists(CHROMIUM):
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)

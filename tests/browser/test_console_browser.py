@@ -1,6 +1,6 @@
 """The console in a real browser against the real assistant: signing in, district scoping,
 a live takeover of a worker's WeChat conversation, and an appeal resolved with the worker
-notified. Screenshots of the queue and of a conversation go to benchmarks/results/."""
+notified. Screenshots of the queue and of a conversation go to var/test-results/."""
 from __future__ import annotations
 
 import asyncio
@@ -14,8 +14,6 @@ from bot.appeals import AppealStore
 from bot.redis_keys import RedisKeys
 from tests.browser.conftest import PASSWORD, PREFIX, RESULTS, sign_in
 from tests.integration.test_appeals_conversation import Worker, file_simple_appeal
-
-pytestmark = pytest.mark.integration
 
 
 @pytest.fixture

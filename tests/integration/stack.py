@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -27,8 +28,11 @@ class Stack:
             "CONSOLE_PORT": str(self.console_port),
             "PYTHONPATH": str(ROOT),
             "RASA_WORKERS": "1",  # tests: one model in memory per stack is enough
+            # Known to the tests, so they can read trackers through Rasa's API.
+            "RASA_API_TOKEN": secrets.token_hex(16),
             **(env or {}),
         }
+        self.api_token = self.env["RASA_API_TOKEN"]
         self.log_path = log_path
         self.process: Optional[subprocess.Popen] = None
 

@@ -21,7 +21,6 @@ from channels.wechat.runtime import ChannelRuntime
 from channels.wechat_sim.official_account import OfficialAccountClient
 from tests.integration.stack import Stack
 
-pytestmark = pytest.mark.integration
 PREFIX = "conv:"
 API_TOKEN = "integration-test-token-12351"
 
@@ -177,3 +176,22 @@ async def test_staff_progress_reaches_the_worker_who_then_rates_it(worker, stack
     rated = await appeals.get(ticket)
     assert rated.status == Status.REVISITED and rated.satisfaction == 5
     assert rated.satisfaction_comment == "处理得很快，谢谢"
+
+
+async def test_an_answer_that_sounds_like_a_topic_is_taken_as_the_answer(worker, appeals):
+    """Inside the form an answer is an answer first: an employer named after a district fills
+    the field asked instead of looping on an FAQ answer (issue 8, finding 10)."""
+    assert "发生了什么" in await worker.says("我要投诉老板拖欠工资")
+    assert "单位" in await worker.says("干了两个月没发工资 老板一直拖着")
+    after_employer = await worker.says("朝阳测试公司")
+    assert "单位" not in after_employer and "名称" not in after_employer, after_employer
+    assert "多少人" in after_employer or "哪个区" in after_employer
+    for answer in ("朝阳", "就我一个", "八千", "不留", "匿名", "同意"):
+        reply = await worker.says(answer)
+        if "请核对" in reply:
+            break
+    assert "朝阳测试公司" in reply
+    done = await worker.says("是")
+    ticket = done.split("编号：")[1][:14]
+    appeal = await appeals.get(ticket)
+    assert appeal.employer == "朝阳测试公司" and appeal.category == "wage_arrears"

@@ -12,7 +12,6 @@ import yaml
 
 from tests.integration.stack import Stack
 
-pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 
 QUESTIONS = {

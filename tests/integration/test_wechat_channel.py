@@ -15,7 +15,6 @@ from bot.settings import DEV_WECHAT
 from channels.wechat_sim.official_account import OfficialAccountClient
 from tests.integration.stack import Stack
 
-pytestmark = pytest.mark.integration
 TOKEN, APPID, AES_KEY = DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"], DEV_WECHAT["WECHAT_AES_KEY"]
 
 

@@ -21,7 +21,6 @@ from bot.appeals.status import DAY
 from bot.redis_keys import RedisKeys
 from bot.redis_server import free_port, start_redis
 
-pytestmark = pytest.mark.integration
 
 BEIJING = timezone(timedelta(hours=8))
 T0 = datetime(2026, 11, 26, 9, 30, tzinfo=BEIJING).timestamp()

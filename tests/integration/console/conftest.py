@@ -23,7 +23,6 @@ from bot.redis_keys import RedisKeys
 from bot.settings import DEV_WECHAT, Settings
 from channels.wechat_sim.api_server import SIM_STATE, create_app
 
-pytestmark = pytest.mark.integration
 
 RASA_TOKEN = "console-test-token-0123456789"
 PASSWORD = "correct horse battery"
