@@ -14,6 +14,7 @@ from bot.console.auth import client_address, current_account
 from bot.console.rasa_api import RasaUnavailable
 from bot.console.responses import Refusal, wants_json
 from bot.console.sessions import get_session
+from bot.escalations import Escalation, EscalationTaken
 
 logger = logging.getLogger(__name__)
 
@@ -101,27 +102,39 @@ def _done(request: web.Request, openid: str, message: str, level: str = "ok", **
 
 
 async def take_over(request: web.Request) -> web.StreamResponse:
-    """接管: the escalation is this staff member's and the bot is paused."""
+    """接管: the escalation is this staff member's and the bot is paused. The take is one
+    atomic step in the store, so of two staff pressing 接管 at once exactly one wins."""
     conversation = await _load(request)
     account = current_account(request)
-    escalation = conversation.escalation
-    if escalation and escalation.state == "taken" and escalation.staff != account.actor and not account.is_admin:
-        raise Refusal(409, "taken", f"该对话已由 {escalation.staff.removeprefix('staff:')} 接管。")
+    escalations = request.app[ESCALATIONS]
+    created = conversation.escalation is None
+    if created:
+        ticket = conversation.appeals[0].ticket_id if conversation.appeals else None
+        await escalations.escalate(conversation.openid, REASON_STAFF, ticket_id=ticket,
+                                   district=conversation.district)
+    try:
+        before = await escalations.get(conversation.openid)
+        await escalations.take(conversation.openid, account.actor, steal=account.is_admin)
+    except EscalationTaken as held:
+        raise Refusal(409, "taken", _held_by(held.escalation)) from None
     try:
         await request.app[RASA].pause(conversation.openid)
     except RasaUnavailable as error:
         logger.warning("pause failed: %s", error)
+        # Nothing changes when the bot cannot be paused: the take (and a new escalation) is undone.
+        if created:
+            await escalations.release(conversation.openid, account.actor)
+        else:
+            await escalations.untake(conversation.openid, account.actor)
         raise Refusal(502, "rasa_unavailable", RASA_DOWN) from None
-    escalations = request.app[ESCALATIONS]
-    if escalation is None:
-        ticket = conversation.appeals[0].ticket_id if conversation.appeals else None
-        await escalations.escalate(conversation.openid, REASON_STAFF, ticket_id=ticket,
-                                   district=conversation.district)
-    await escalations.take(conversation.openid, account.actor)
+    previous = before.staff if before and before.staff != account.actor else None
     await request.app[AUDIT].record(account.username, "take_over", _target(conversation.openid),
-                                    client_address(request),
-                                    previous=escalation.staff if escalation and escalation.staff else None)
+                                    client_address(request), previous=previous)
     return _done(request, conversation.openid, "已接管：机器人已暂停，职工的新消息会显示在下方。", state="taken")
+
+
+def _held_by(escalation: Escalation) -> str:
+    return f"该对话已由 {(escalation.staff or '').removeprefix('staff:')} 接管，请刷新页面查看。"
 
 
 async def reply(request: web.Request) -> web.StreamResponse:
@@ -159,7 +172,10 @@ async def hand_back(request: web.Request) -> web.StreamResponse:
     except RasaUnavailable as error:
         logger.warning("resume failed: %s", error)
         raise Refusal(502, "rasa_unavailable", RASA_DOWN) from None
-    await request.app[ESCALATIONS].release(conversation.openid)
+    try:
+        await request.app[ESCALATIONS].release(conversation.openid, None if account.is_admin else account.actor)
+    except EscalationTaken as held:  # taken by someone else after the check above
+        raise Refusal(409, "taken", _held_by(held.escalation)) from None
     delivered = await request.app[RUNTIME].outbox.send(conversation.openid, HANDBACK_NOTICE)
     await request.app[AUDIT].record(account.username, "hand_back", _target(conversation.openid),
                                     client_address(request))

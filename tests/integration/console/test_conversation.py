@@ -1,9 +1,12 @@
 """The conversation view and the takeover → reply → hand-back cycle (Rasa faked, WeChat simulated)."""
 from __future__ import annotations
 
+import asyncio
 import logging
 
-from tests.integration.console.conftest import sim_messages
+import aiohttp
+
+from tests.integration.console.conftest import login, sim_messages
 
 WORKER = "o_worker_conversation"
 
@@ -144,3 +147,28 @@ async def test_revealing_phones_in_a_conversation_is_audited(console, sign_in, f
     assert "13812345678" in await revealed.text()
     entry = (await audit.recent(action="reveal_phone"))[0]
     assert entry.actor == "city" and entry.target == f"conversation:{WORKER}"
+
+
+async def test_two_staff_taking_one_conversation_at_once_one_wins_the_other_is_told(console, accounts, escalations,
+                                                                                     appeals, fake_rasa):
+    """Two browsers (own cookie jars) press 接管 at the same moment, several times over."""
+    await escalated(escalations, appeals)
+    sessions = []
+    for username in ("chaoyang", "city"):
+        http = aiohttp.ClientSession(base_url=str(console.make_url("")), cookie_jar=aiohttp.CookieJar(unsafe=True))
+        sessions.append((username, http, await login(http, username)))
+    try:
+        async def take(http, token):
+            async with http.post(f"/api/conversations/{WORKER}/take", headers={"X-CSRF-Token": token}) as response:
+                return response.status, await response.json()
+
+        outcomes = await asyncio.gather(*(take(http, token) for _ in range(5) for _, http, token in sessions))
+    finally:
+        for _, http, _ in sessions:
+            await http.close()
+    holder = (await escalations.get(WORKER)).staff
+    wins = [body for status, body in outcomes if status == 200]
+    refusals = [body for status, body in outcomes if status == 409]
+    assert len(refusals) == 5 and len(wins) == 5, "the winner's own repeats succeed, every other press is refused"
+    assert all(body["error"] == "taken" and holder.removeprefix("staff:") in body["message"] for body in refusals)
+    assert holder in ("staff:chaoyang", "staff:city")
