@@ -118,6 +118,14 @@ class RedisKeys:
         """Every staff action, oldest first (a list that is never trimmed: it is the record)."""
         return f"{self.prefix}console:audit"
 
+    def console_login_audit(self) -> str:
+        """Failed and throttled logins, oldest first, capped (anyone can cause them)."""
+        return f"{self.prefix}console:audit:logins"
+
+    def console_account_sessions(self, username: str) -> str:
+        """Hashes of one account's live sessions: revoked together on a password change."""
+        return f"{self.prefix}console:account-sessions:{username}"
+
     def console_staff_replies(self, openid: str) -> str:
         """What staff wrote to one worker from the console, oldest first (for the transcript)."""
         return f"{self.prefix}console:replies:{openid}"

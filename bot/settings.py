@@ -7,10 +7,11 @@ operator never has to guess which setting is wrong.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import re
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Tuple, Union
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,6 +68,10 @@ class Settings:
     rasa_api_token: str
     rasa_workers: int
     dev_mode: bool
+    # Reverse proxies whose X-Forwarded-For the console believes (addresses or CIDR blocks).
+    trusted_proxies: Tuple[Union[ipaddress.IPv4Network, ipaddress.IPv6Network], ...] = ()
+    # Days the project keeps a worker's personal data (个人信息保护法); see bot/retention.py.
+    retention_days: int = 180
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
@@ -93,6 +98,8 @@ class Settings:
             rasa_api_token=_api_token(values.get("RASA_API_TOKEN", "")),
             rasa_workers=_count(values, "RASA_WORKERS", 2, high=16),
             dev_mode=dev_mode,
+            trusted_proxies=_networks(values, "TRUSTED_PROXIES"),
+            retention_days=_count(values, "RETENTION_DAYS", 180, high=3650),
         )
 
 
@@ -126,6 +133,17 @@ def _count(values: Mapping[str, str], name: str, default: int, high: int) -> int
     if not raw.isdigit() or not 1 <= int(raw) <= high:
         raise SettingsError(name, f"must be a whole number from 1 to {high}, got {raw!r}")
     return int(raw)
+
+
+def _networks(values: Mapping[str, str], name: str) -> tuple:
+    """Comma-separated addresses or CIDR blocks (10.0.0.5, 10.0.0.0/8, ::1); empty: none."""
+    found = []
+    for item in filter(None, (part.strip() for part in values.get(name, "").split(","))):
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise SettingsError(name, f"must be comma-separated IP addresses or CIDR blocks, got {item!r}") from None
+    return tuple(found)
 
 
 def _seconds(values: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:

@@ -2,6 +2,10 @@
 
 One JSON entry per staff action, appended to a Redis list that is never trimmed. Entries
 hold identifiers and the kind of action, never message text or full phone numbers.
+
+Failed and throttled logins come from anyone on the network, before any account is known,
+so they go to a separate list capped at LOGIN_FAILURES_KEPT entries: a flood of bad logins
+cannot grow Redis without bound or bury the staff actions.
 """
 from __future__ import annotations
 
@@ -20,6 +24,9 @@ ACTION_LABELS = {
     "login_failed": "登录失败",
     "login_throttled": "登录被限制",
     "logout": "退出",
+    "export_personal_data": "导出个人信息",
+    "erase_personal_data": "删除个人信息",
+    "retention_sweep": "按保存期限清理",
     "view_conversation": "查看对话",
     "take_over": "接管对话",
     "reply": "回复职工",
@@ -53,17 +60,37 @@ class AuditEntry:
         return ACTION_LABELS.get(self.action, self.action)
 
 
+LOGIN_FAILURES_KEPT = 5000
+
+
 class AuditLog:
-    def __init__(self, redis: Redis, keys: RedisKeys, clock: Callable[[], float] = time.time):
+    def __init__(self, redis: Redis, keys: RedisKeys, clock: Callable[[], float] = time.time,
+                 login_failures_kept: int = LOGIN_FAILURES_KEPT):
         self._redis = redis
         self._keys = keys
         self._clock = clock
+        self._login_failures_kept = login_failures_kept
 
     async def record(self, actor: str, action: str, target: str = "", address: str = "",
                      **detail) -> AuditEntry:
         entry = AuditEntry(self._clock(), actor, action, target, detail, address)
         await self._redis.rpush(self._keys.console_audit(), json.dumps(asdict(entry), ensure_ascii=False))
         return entry
+
+    async def record_login_failure(self, typed: str, action: str, address: str) -> AuditEntry:
+        """A failed or throttled login: kept in the capped list, newest last."""
+        entry = AuditEntry(self._clock(), typed[:32], action, "", {}, address)
+        key = self._keys.console_login_audit()
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.rpush(key, json.dumps(asdict(entry), ensure_ascii=False))
+            pipe.ltrim(key, -self._login_failures_kept, -1)
+            await pipe.execute()
+        return entry
+
+    async def login_failures(self, limit: int = 100) -> List[AuditEntry]:
+        """The newest failed and throttled logins, newest first."""
+        raws = await self._redis.lrange(self._keys.console_login_audit(), -limit, -1)
+        return [AuditEntry(**json.loads(raw)) for raw in reversed(raws)]
 
     async def recent(self, limit: int = 200, offset: int = 0, actor: Optional[str] = None,
                      action: Optional[str] = None, target: Optional[str] = None) -> List[AuditEntry]:

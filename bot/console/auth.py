@@ -10,6 +10,8 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from bot.console.accounts import Account, normalize_username
+from bot.console.addresses import client_address  # noqa: F401  (the views import it from here)
+from bot.console.redirects import safe_next
 from bot.console.appkeys import ACCOUNTS, AUDIT, THROTTLE
 from bot.console.responses import refuse, wants_json
 from bot.console.sessions import Handler, get_session
@@ -24,12 +26,6 @@ WRONG = "用户名或密码错误。"
 
 def current_account(request: web.Request) -> Account:
     return request[ACCOUNT]
-
-
-def client_address(request: web.Request) -> str:
-    # The direct peer. Behind a reverse proxy, configure the proxy to pass the real address
-    # and trust it here; until then every login behind the proxy shares one address.
-    return request.remote or ""
 
 
 def _is_public(request: web.Request) -> bool:
@@ -66,13 +62,6 @@ def admin_only(handler: Handler) -> Handler:
     return wrapper
 
 
-def safe_next(target: Optional[str]) -> str:
-    """Only a path on this site (never //host or a scheme): no open redirect after login."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
-
-
 async def login_form(request: web.Request) -> web.StreamResponse:
     if get_session(request).username:
         raise web.HTTPSeeOther("/")
@@ -88,13 +77,12 @@ async def login(request: web.Request) -> web.StreamResponse:
     username = normalize_username(typed) or typed.strip().lower()[:32]
     throttle, audit = request.app[THROTTLE], request.app[AUDIT]
     context = {"next": target, "username": typed}
-    if await throttle.blocked(username, address):
-        await audit.record(username or "?", "login_throttled", address=address)
+    if not await throttle.attempt(username, address):
+        await audit.record_login_failure(username or "?", "login_throttled", address)
         return aiohttp_jinja2.render_template("login.html", request, {**context, "error": THROTTLED}, status=429)
     account = await request.app[ACCOUNTS].authenticate(username, password)
     if account is None:
-        await throttle.failed(username, address)
-        await audit.record(username or "?", "login_failed", address=address)
+        await audit.record_login_failure(username or "?", "login_failed", address)
         return aiohttp_jinja2.render_template("login.html", request, {**context, "error": WRONG}, status=401)
     await throttle.succeeded(username, address)
     get_session(request).sign_in(account.username)

@@ -25,7 +25,7 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
         sent = request.headers.get(HEADER)
         if sent is None and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             sent = (await request.post()).get(FIELD)  # aiohttp caches the parsed form for the handler
-        expected = session.get("csrf")
+        expected = session.expected_csrf
         if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), expected.encode()):
             return refuse(request, 403, "csrf", "页面已过期或请求来源无法确认，请刷新页面后重试。")
     return await handler(request)

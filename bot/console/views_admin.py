@@ -6,7 +6,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from bot.console.accounts import ADMIN, CITY, DISTRICT, ROLE_LABELS, AccountError
-from bot.console.appkeys import ACCOUNTS, AUDIT
+from bot.console.appkeys import ACCOUNTS, AUDIT, SESSIONS
 from bot.console.audit import ACTION_LABELS
 from bot.console.auth import admin_only, client_address, current_account
 from bot.console.passwords import PasswordPolicyError
@@ -58,8 +58,9 @@ async def set_active(request: web.Request) -> web.StreamResponse:
     account = await request.app[ACCOUNTS].set_active(username, active)
     if account is None:
         raise Refusal(404, "not_found", "没有这个账号。")
+    ended = 0 if active else await request.app[SESSIONS].revoke_all(account.username)
     await request.app[AUDIT].record(admin.username, "enable_account" if active else "disable_account",
-                                    f"account:{account.username}", client_address(request))
+                                    f"account:{account.username}", client_address(request), sessions_ended=ended)
     get_session(request).flash(f"账号 {account.username} 已{'启用' if active else '停用'}。")
     raise web.HTTPSeeOther("/admin/accounts")
 
@@ -74,10 +75,14 @@ async def reset_password(request: web.Request) -> web.StreamResponse:
         return await _accounts_page(request, 400, str(error))
     if account is None:
         raise Refusal(404, "not_found", "没有这个账号。")
+    # Whoever knew the old password is signed out everywhere.
+    ended = await request.app[SESSIONS].revoke_all(account.username)
     await request.app[AUDIT].record(admin.username, "reset_password", f"account:{account.username}",
-                                    client_address(request))
+                                    client_address(request), sessions_ended=ended)
     get_session(request).flash(f"已重置 {account.username} 的密码，请当面或电话告知本人。")
     raise web.HTTPSeeOther("/admin/accounts")
+
+LOGIN_FAILURES_SHOWN = 20
 
 
 @admin_only
@@ -94,6 +99,7 @@ async def audit_page(request: web.Request) -> web.StreamResponse:
     filtered = any((actor, action, target))
     return aiohttp_jinja2.render_template("audit.html", request, {
         "entries": entries, "actions": ACTION_LABELS, "total": await log.count(),
+        "login_failures": await log.login_failures(LOGIN_FAILURES_SHOWN),
         "query": {"actor": actor or "", "action": action or "", "target": target or ""},
         "offset": offset, "page": AUDIT_PAGE, "next_offset": None if filtered or len(entries) < AUDIT_PAGE
         else offset + AUDIT_PAGE,
@@ -117,7 +123,9 @@ async def change_password(request: web.Request) -> web.StreamResponse:
         await accounts.set_password(account.username, new)
     except PasswordPolicyError as error:
         return aiohttp_jinja2.render_template("password.html", request, {"error": str(error)}, status=400)
+    # Every other session ends: a stolen cookie or a forgotten browser does not outlive the old password.
+    ended = await request.app[SESSIONS].revoke_all(account.username, keep=get_session(request).token)
     await request.app[AUDIT].record(account.username, "change_password", f"account:{account.username}",
-                                    client_address(request))
-    get_session(request).flash("密码已修改。")
+                                    client_address(request), sessions_ended=ended)
+    get_session(request).flash("密码已修改，其他设备上的登录已退出。" if ended else "密码已修改。")
     raise web.HTTPSeeOther("/")
