@@ -3,10 +3,11 @@ bot saw, the bot's answers, what staff wrote from the console, and pauses and re
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Iterable, List, Optional
+from typing import Callable, Iterable, List, Optional
 
 from bot.console.privacy import mask_text
 
+HIDDEN_NOTE = "（此处对话涉及其他区的诉求，不在您的权限范围内，已隐藏）"
 SHOWN = 300  # the most recent items; older ones stay in Rasa's tracker store
 # Rasa's bookkeeping, not something the worker said.
 HIDDEN_SLOTS = {"requested_slot", "session_started_metadata"}
@@ -48,6 +49,21 @@ def build(tracker: dict, staff_replies: Iterable[dict], reveal: bool = False) ->
                           delivered=reply.get("delivered")))
     items.sort(key=lambda item: item.at)
     return items[-SHOWN:]
+
+
+def redact(items: List[Item], visible: Callable[[float], bool]) -> List[Item]:
+    """`items` (oldest first) without the turns outside the viewer's remit; a turn is judged
+    by the time of the worker message that started it, and each hidden run leaves one note."""
+    shown: List[Item] = []
+    started: Optional[float] = None
+    for item in items:
+        if item.kind == "user":
+            started = item.at
+        if visible(item.at if started is None else started):
+            shown.append(item)
+        elif not (shown and shown[-1].text == HIDDEN_NOTE):
+            shown.append(Item("system", item.at, HIDDEN_NOTE))
+    return shown
 
 
 def understood(parse_data: dict) -> tuple:

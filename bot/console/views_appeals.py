@@ -240,9 +240,11 @@ async def search(request: web.Request) -> web.StreamResponse:
     error, results, searched = None, [], any(value for name, value in query.items() if name != "district")
     if query["ticket"]:
         ticket = normalize_ticket(query["ticket"])
-        if ticket and await request.app[APPEALS].get(ticket):
-            raise web.HTTPSeeOther(f"/appeals/{ticket}")
-        error = "没有找到这个诉求编号。"
+        appeal = await request.app[APPEALS].get(ticket) if ticket else None
+        # Another district's ticket gets the same answer as a missing one: no existence oracle.
+        if appeal is not None and scoping.can_see_appeal(account, appeal):
+            raise web.HTTPSeeOther(f"/appeals/{appeal.ticket_id}")
+        error = scoping.NOT_FOUND_APPEAL
     else:
         filters = {
             "phone": query["phone"] or None,
@@ -285,8 +287,11 @@ async def media(request: web.Request) -> web.StreamResponse:
         appeal = await scoping.appeal_in_remit(request.app[APPEALS], account, ticket)
         known = any(item.get("media_id") == media_id for item in appeal.evidence)
     elif openid:
-        await scoping.conversation_in_remit(request.app[APPEALS], request.app[ESCALATIONS], account, openid)
-        known = any(item.get("media_id") == media_id for item in await runtime.records.media(openid))
+        conversation = await scoping.conversation_in_remit(request.app[APPEALS], request.app[ESCALATIONS],
+                                                           account, openid)
+        # Only what the worker sent during the parts of the conversation in the remit.
+        known = any(item.get("media_id") == media_id and conversation.visible_at(float(item.get("at") or 0))
+                    for item in await runtime.records.media(openid))
     else:
         known = False
     if not known:
@@ -296,8 +301,22 @@ async def media(request: web.Request) -> web.StreamResponse:
     except WeChatApiError as error:
         logger.info("media not downloaded: errcode %s", error.errcode)
         raise Refusal(404, "media_expired", "微信已不再提供该文件（临时素材只保存 3 天）。") from None
-    content_type = content_type.split(";")[0].strip() or "application/octet-stream"
-    headers = {"Cache-Control": "private, no-store"}
-    if not content_type.startswith("image/"):
-        headers["Content-Disposition"] = f'attachment; filename="{media_id}"'
-    return web.Response(body=body, content_type=content_type, headers=headers)
+    return media_response(body, content_type, media_id)
+
+
+# Raster formats a browser shows as a picture and never runs; everything else (SVG, HTML,
+# scripts, PDFs …) is downloaded, so a worker's upload can never run in the console's origin.
+INLINE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp", "image/bmp": "bmp"}
+# For the file itself: nothing loads, nothing runs, not even when opened directly.
+MEDIA_CSP = "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'none'"
+
+
+def media_response(body: bytes, content_type: str, media_id: str) -> web.Response:
+    declared = content_type.split(";")[0].strip().lower()
+    headers = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
+               "Content-Security-Policy": MEDIA_CSP}
+    if declared in INLINE_TYPES:
+        headers["Content-Disposition"] = f'inline; filename="{media_id}.{INLINE_TYPES[declared]}"'
+        return web.Response(body=body, content_type=declared, headers=headers)
+    headers["Content-Disposition"] = f'attachment; filename="{media_id}"'
+    return web.Response(body=body, content_type="application/octet-stream", headers=headers)

@@ -26,9 +26,10 @@ DELIVERED = "已发送给职工。"
 KEPT = "消息已保存：职工已超过 48 小时未发消息（或今日客服消息额度已用完），微信暂不允许主动发送。职工下次发消息时会一并收到。"
 
 
-async def _load(request: web.Request) -> scoping.Conversation:
+async def _load(request: web.Request, acting: bool = False) -> scoping.Conversation:
+    """The conversation in the remit; `acting` (take over, reply …) needs its current piece."""
     return await scoping.conversation_in_remit(request.app[APPEALS], request.app[ESCALATIONS],
-                                               current_account(request), request.match_info["openid"])
+                                               current_account(request), request.match_info["openid"], acting)
 
 
 def _target(openid: str) -> str:
@@ -46,16 +47,22 @@ async def _view_context(request: web.Request, conversation: scoping.Conversation
         logger.warning("conversation not read from Rasa: %s", error)
         rasa_error = "机器人服务暂时无法连接，对话记录无法显示；工作人员的回复仍可发送。"
     replies = await request.app[REPLIES].list(conversation.openid)
-    escalation = conversation.escalation
+    items = transcript.build(tracker or {}, replies, reveal)
+    if conversation.partly_hidden:
+        items = transcript.redact(items, conversation.visible_at)
+    # The escalation and the slots describe the current piece: shown only when it is in the remit.
+    current = conversation.current_visible
+    escalation = conversation.escalation if current else None
     return {
         "openid": conversation.openid,
         "district": conversation.district,
         "escalation": escalation,
         "taken_by_me": bool(escalation and escalation.state == "taken" and escalation.staff == account.actor),
         "paused": transcript.is_paused(tracker or {}),
-        "items": transcript.build(tracker or {}, replies, reveal),
-        "slots": transcript.slots(tracker or {}, reveal),
-        "appeals": [a for a in conversation.appeals if scoping.can_see_appeal(account, a)],
+        "items": items,
+        "slots": transcript.slots(tracker or {}, reveal) if current else {},
+        "appeals": conversation.appeals,
+        "can_act": current,
         "revealed": reveal,
         "rasa_error": rasa_error,
         "reply_max": REPLY_MAX,
@@ -104,7 +111,7 @@ def _done(request: web.Request, openid: str, message: str, level: str = "ok", **
 async def take_over(request: web.Request) -> web.StreamResponse:
     """接管: the escalation is this staff member's and the bot is paused. The take is one
     atomic step in the store, so of two staff pressing 接管 at once exactly one wins."""
-    conversation = await _load(request)
+    conversation = await _load(request, acting=True)
     account = current_account(request)
     escalations = request.app[ESCALATIONS]
     created = conversation.escalation is None
@@ -139,7 +146,7 @@ def _held_by(escalation: Escalation) -> str:
 
 async def reply(request: web.Request) -> web.StreamResponse:
     """Send the staff member's text through WeChat's customer-service API (or keep it)."""
-    conversation = await _load(request)
+    conversation = await _load(request, acting=True)
     account = current_account(request)
     escalation = conversation.escalation
     if not (escalation and escalation.state == "taken" and escalation.staff == account.actor):
@@ -160,7 +167,7 @@ async def reply(request: web.Request) -> web.StreamResponse:
 
 async def hand_back(request: web.Request) -> web.StreamResponse:
     """交还机器人: Rasa resumes, the escalation leaves the queue, the worker is told."""
-    conversation = await _load(request)
+    conversation = await _load(request, acting=True)
     account = current_account(request)
     escalation = conversation.escalation
     if escalation is None:
@@ -186,7 +193,7 @@ async def hand_back(request: web.Request) -> web.StreamResponse:
 
 
 async def reveal_phone(request: web.Request) -> web.StreamResponse:
-    conversation = await _load(request)
+    conversation = await _load(request, acting=True)
     privacy.reveal(get_session(request), _target(conversation.openid))
     await request.app[AUDIT].record(current_account(request).username, "reveal_phone", _target(conversation.openid),
                                     client_address(request))
