@@ -4,12 +4,12 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from bot.appeals.phones import find_mobiles
 from bot.nlu.text_normalization import normalize
 
 DECLINE_WORDS = ("不留", "不想留", "不方便", "不用", "不要", "算了", "微信联系", "微信上联系", "就微信", "不给", "没有")
 UNKNOWN_WORDS = ("不知道", "不清楚", "不确定", "说不好", "不晓得", "不记得")
 ANONYMOUS_WORDS = ("匿名", "不留", "不想说", "不告诉", "保密", "不方便")
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _DIGITS = re.compile(r"\d+")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "仨": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -25,9 +25,9 @@ def says_any(text: Optional[str], words) -> bool:
 
 
 def mobile_number(text: Optional[str]) -> Optional[str]:
-    compact = re.sub(r"[\s\-－—]", "", normalize(text or ""))
-    match = _MOBILE.search(compact)
-    return match.group(0) if match else None
+    """The first mobile number in the answer, as 11 digits (every spelling phones.py reads)."""
+    found = find_mobiles(text)
+    return found[0].digits if found else None
 
 
 def chinese_number(text: str) -> Optional[int]:

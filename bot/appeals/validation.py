@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from typing import Any, Optional
 
 from bot.appeals.categories import CATEGORIES
 from bot.appeals.errors import AppealError
+from bot.appeals.phones import normalize_mobile
 from bot.districts import canonical_district
 
 DESCRIPTION_MAX = 2000
@@ -30,10 +30,6 @@ def queue_label(queue: Optional[str]) -> str:
         return ""
     return "市总工会" if queue == CITY_QUEUE else queue.removeprefix(DISTRICT_QUEUE) + "总工会"
 
-# Mainland mobile numbers: 11 digits starting 13-19.
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-# What people put inside a number: spaces, dashes, dots, brackets.
-_PHONE_NOISE = re.compile(r"[\s\-.()]")
 # Ids end up inside Redis key names, so no whitespace or separators beyond these.
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_\-]{1,64}")
 _MEDIA_TYPE = re.compile(r"[a-z_]{1,20}")
@@ -65,16 +61,14 @@ def description(value: Any) -> str:
 
 
 def phone(value: Any) -> Optional[str]:
-    """A mainland mobile number as 11 digits (full-width digits, +86 and dashes accepted)."""
+    """A mainland mobile number as its 11 digits, however it was written (phones.py: dashes of
+    any kind, spaces, dots, full-width digits, +86), so what is stored is always plain digits."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         raise _fail("phone", "must be a mobile number")
-    digits = _PHONE_NOISE.sub("", unicodedata.normalize("NFKC", str(value)))
-    for country in ("+86", "0086", "86"):
-        if len(digits) == 11 + len(country) and digits.startswith(country):
-            digits = digits[len(country):]
-    if not _MOBILE.fullmatch(digits):
+    digits = normalize_mobile(str(value))
+    if digits is None:
         raise _fail("phone", f"{value!r} is not a mainland mobile number (11 digits, 13x-19x)")
     return digits
 

@@ -3,15 +3,13 @@ reveals them, which is audited; log lines never carry phones, names or message t
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 import unicodedata
 from typing import Optional
 
+from bot.appeals.phones import find_mobiles
 from bot.console.sessions import Session
 
-# Mainland mobiles, also with spaces or dashes inside (138 1234 5678) or +86 in front.
-_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
 REVEAL_TTL_S = 10 * 60
 
 
@@ -25,13 +23,15 @@ def mask_phone(phone: Optional[str]) -> str:
 
 
 def mask_text(text: Optional[str]) -> str:
-    """`text` with every mobile number in it masked (workers type theirs into the chat)."""
+    """`text` with every mobile number in it masked, however it is written (bot/appeals/phones.py:
+    the same reading the appeal form uses, so no spelling the form accepts shows unmasked)."""
     if not text:
         return ""
-    normalized = unicodedata.normalize("NFKC", text)
-    if normalized != text and _MOBILE_IN_TEXT.search(normalized):
-        text = normalized  # full-width digits: mask on the normalised text
-    return _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+    parts, end = [], 0
+    for found in find_mobiles(text):
+        parts += [text[end:found.start], f"{found.digits[:3]}****{found.digits[-4:]}"]
+        end = found.end
+    return "".join(parts) + text[end:]
 
 
 def log_id(value: str) -> str:
