@@ -113,6 +113,14 @@ class EscalationStore:
         found = [await self.get(openid) for openid in openids]
         return [e for e in found if e is not None]
 
+    async def waiting_since_before(self, cutoff: float) -> List[str]:
+        """OpenIDs queued before `cutoff` (retention): per priority, the score range below it."""
+        found: List[str] = []
+        for rank in PRIORITIES.values():
+            low = rank * _PRIORITY_SPAN
+            found += await self._redis.zrangebyscore(self._keys.handoff_queue(), low, f"({low + cutoff!r}")
+        return found
+
     async def take(self, openid: str, staff: str, steal: bool = False) -> Optional[Escalation]:
         """The conversation is `staff`'s; None when nobody is waiting for a person.
 

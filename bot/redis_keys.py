@@ -129,3 +129,18 @@ class RedisKeys:
     def console_staff_replies(self, openid: str) -> str:
         """What staff wrote to one worker from the console, oldest first (for the transcript)."""
         return f"{self.prefix}console:replies:{openid}"
+
+    # --- one worker's personal data (export, erasure on request, retention) -----------------
+    def worker_records(self, openid: str) -> dict:
+        """Every per-worker key the project writes, by kind, besides appeals (bot/appeals keeps
+        those) and Rasa's trackers: what bot/personal_data.py exports and erases. A new
+        per-worker key belongs here too, or it escapes erasure."""
+        return {
+            "escalation": self.handoff(openid),
+            "staff_replies": self.console_staff_replies(openid),
+            "media": self.wechat_media(openid),
+            "location": self.wechat_location(openid),
+            "follower": self.wechat_follower(openid),
+            "undelivered": self.wechat_undelivered(openid),
+            "typing": self.wechat_typing(openid),
+        }

@@ -85,6 +85,8 @@ class Appeal:
     notes: list = field(default_factory=list)  # {"at", "actor", "text"}
     satisfaction: Optional[int] = None
     satisfaction_comment: Optional[str] = None
+    # Set when the worker's personal fields were erased (on request, or by retention).
+    personal_data_erased_at: Optional[float] = None
 
     def overdue(self, now: float) -> bool:
         """督办: the current step was not left by its due time."""

@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from typing import Any, Callable, Optional
+from typing import Any, AsyncIterator, Callable, Optional
 
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
 
-from bot.appeals import changes, tickets
+from bot.appeals import changes, erasure, tickets
 from bot.appeals.errors import AppealBusy, AppealNotFound
 from bot.appeals.indexes import queue_index_changes
 from bot.appeals.model import Appeal, new_appeal, worker_actor
@@ -135,6 +135,27 @@ class AppealStore:
         return await self._change(
             ticket_id, lambda appeal, now: changes.record_satisfaction(appeal, score, comment, actor, now)
         )
+
+    # --- personal data ------------------------------------------------------------------
+    async def erase_personal(self, ticket_id: str, actor: str, why: str) -> Appeal:
+        """Keep the appeal as the union's record, without what identifies the worker (erasure.py)."""
+        return await self._change(ticket_id, lambda appeal, now: erasure.erase_personal(appeal, actor, now, why))
+
+    async def closed_before(self, cutoff: float) -> AsyncIterator[Appeal]:
+        """Finished appeals (办结 awaiting a 回访 that never came, 已回访, 已撤回) last changed before
+        `cutoff` whose personal data is still there, oldest first (retention). Walks the
+        creation index: an appeal changed before the cutoff was created before it too."""
+        offset = 0
+        while True:
+            batch = await self.redis.zrangebyscore(self.keys.appeals_by_created(), "-inf", repr(cutoff),
+                                                   start=offset, num=LOAD_BATCH)
+            if not batch:
+                return
+            offset += len(batch)
+            for appeal in await self._load(batch):
+                finished = appeal.status.closed or appeal.status is Status.RESOLVED
+                if finished and appeal.updated_at < cutoff and appeal.personal_data_erased_at is None:
+                    yield appeal
 
     # --- internals ---------------------------------------------------------------------
     async def _change(self, ticket_id: str, change: Callable[[Appeal, float], Appeal]) -> Appeal:

@@ -15,20 +15,22 @@ from redis.asyncio import Redis
 from bot.appeals import AppealStore
 from bot.console import privacy
 from bot.console.accounts import AccountStore
-from bot.console.appkeys import (ACCOUNTS, APPEALS, AUDIT, ESCALATIONS, HTTP, NOTIFIER, RASA, REDIS,
-                                 REPLIES, RUNTIME, SESSIONS, SETTINGS, THROTTLE)
+from bot.console.appkeys import (ACCOUNTS, APPEALS, AUDIT, ESCALATIONS, HTTP, NOTIFIER, PERSONAL_DATA, RASA,
+                                 REDIS, REPLIES, RUNTIME, SESSIONS, SETTINGS, THROTTLE)
 from bot.console.audit import AuditLog
 from bot.console.auth import ACCOUNT, auth_middleware
 from bot.console.csrf import csrf_middleware
 from bot.console.presentation import FILTERS
 from bot.console.rasa_api import RasaClient
 from bot.console.responses import Refusal, refuse
+from bot.console.retention_task import retention_ctx
 from bot.console.routes import setup_routes
 from bot.console.sessions import SESSION, Handler, SessionStore, session_middleware
 from bot.console.staff_replies import StaffReplies
 from bot.console.throttle import LoginThrottle
 from bot.districts import CANONICAL
 from bot.escalations import EscalationStore
+from bot.personal_data import PersonalData
 from bot.redis_keys import RedisKeys
 from bot.settings import Settings
 from channels.wechat.appeal_notices import AppealNotifier
@@ -60,7 +62,7 @@ def init_app(settings: Settings) -> web.Application:
         context_processors=[template_context],
         filters={**FILTERS, "mask_phone": privacy.mask_phone, "mask_text": privacy.mask_text},
     )
-    app.cleanup_ctx.extend([redis_ctx, runtime_ctx, http_ctx, stores_ctx])
+    app.cleanup_ctx.extend([redis_ctx, runtime_ctx, http_ctx, stores_ctx, retention_ctx])
     setup_routes(app, STATIC)
     return app
 
@@ -94,12 +96,14 @@ async def http_ctx(app: web.Application) -> AsyncIterator[None]:
 async def stores_ctx(app: web.Application) -> AsyncIterator[None]:
     redis, keys = app[REDIS], RedisKeys(app[SETTINGS].key_prefix)
     app[APPEALS] = AppealStore(redis, keys)
-    app[ESCALATIONS] = EscalationStore(redis, keys)
+    app[ESCALATIONS] = EscalationStore(redis, keys, appeals=app[APPEALS])
     app[ACCOUNTS] = AccountStore(redis, keys)
     app[SESSIONS] = SessionStore(redis, keys)
     app[THROTTLE] = LoginThrottle(redis, keys)
     app[AUDIT] = AuditLog(redis, keys)
     app[REPLIES] = StaffReplies(redis, keys)
+    # Rasa's trackers are the tracker store's to erase (TrackerHook): not wired here yet.
+    app[PERSONAL_DATA] = PersonalData(redis, keys, app[APPEALS], app[ESCALATIONS])
     yield
 
 

@@ -13,6 +13,7 @@ from bot.console.sessions import SessionStore
 from bot.console.staff_replies import StaffReplies
 from bot.console.throttle import LoginThrottle
 from bot.escalations import EscalationStore
+from bot.personal_data import PersonalData
 from bot.settings import Settings
 from channels.wechat.appeal_notices import AppealNotifier
 from channels.wechat.runtime import ChannelRuntime
@@ -30,3 +31,4 @@ SESSIONS = web.AppKey("sessions", SessionStore)
 THROTTLE = web.AppKey("throttle", LoginThrottle)
 AUDIT = web.AppKey("audit", AuditLog)
 REPLIES = web.AppKey("staff_replies", StaffReplies)
+PERSONAL_DATA = web.AppKey("personal_data", PersonalData)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.console import auth, views_admin, views_appeals, views_conversation, views_queue
+from bot.console import auth, views_admin, views_appeals, views_conversation, views_privacy, views_queue
 
 
 async def healthz(request: web.Request) -> web.StreamResponse:
@@ -46,6 +46,9 @@ def setup_routes(app: web.Application, static_dir: Path) -> None:
         web.get("/account/password", views_admin.password_form, name="password_form"),
         web.post("/account/password", views_admin.change_password, name="password"),
         web.get("/admin/accounts", views_admin.accounts_page, name="accounts"),
+        web.get("/admin/personal-data", views_privacy.personal_data_page, name="personal_data"),
+        web.post("/admin/personal-data/export", views_privacy.export, name="personal_data_export"),
+        web.post("/admin/personal-data/erase", views_privacy.erase, name="personal_data_erase"),
         web.post("/admin/accounts", views_admin.create_account, name="account_create"),
         web.post("/admin/accounts/{username}/active", views_admin.set_active, name="account_active"),
         web.post("/admin/accounts/{username}/password", views_admin.reset_password, name="account_password"),
