@@ -2,6 +2,7 @@
 worker's appeals, and the staff actions 接管 (take over), reply and 交还机器人 (hand back)."""
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Optional
 
@@ -129,10 +130,11 @@ async def take_over(request: web.Request) -> web.StreamResponse:
     except RasaUnavailable as error:
         logger.warning("pause failed: %s", error)
         # Nothing changes when the bot cannot be paused: the take (and a new escalation) is undone.
-        if created:
-            await escalations.release(conversation.openid, account.actor)
-        else:
-            await escalations.untake(conversation.openid, account.actor)
+        with contextlib.suppress(EscalationTaken):  # someone else took it meanwhile: theirs now
+            if created:
+                await escalations.release(conversation.openid, account.actor)
+            else:
+                await escalations.untake(conversation.openid, account.actor)
         raise Refusal(502, "rasa_unavailable", RASA_DOWN) from None
     previous = before.staff if before and before.staff != account.actor else None
     await request.app[AUDIT].record(account.username, "take_over", _target(conversation.openid),

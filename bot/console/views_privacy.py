@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from urllib.parse import quote
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -92,7 +93,7 @@ async def erase(request: web.Request) -> web.StreamResponse:
     why = str(form.get("why", "")).strip()[:WHY_MAX]
     if form.get("confirm") != "1" or not why:
         get_session(request).flash("删除前须确认已核实申请人身份，并填写申请依据。", "error")
-        raise web.HTTPSeeOther(f"/admin/personal-data?q={identifier}")
+        raise web.HTTPSeeOther(f"/admin/personal-data?q={quote(identifier, safe='')}")
     admin = current_account(request)
     erased = await request.app[PERSONAL_DATA].erase(worker, admin.actor, f"应本人申请：{why}")
     await request.app[AUDIT].record(admin.username, "erase_personal_data", _audit_target(worker),
