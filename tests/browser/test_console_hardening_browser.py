@@ -24,7 +24,6 @@ from bot.settings import DEV_WECHAT, Settings
 from channels.wechat_sim.api_server import SIM_STATE, Media, create_app
 from tests.browser.conftest import PASSWORD, sign_in
 
-pytestmark = pytest.mark.integration
 
 
 @pytest.fixture

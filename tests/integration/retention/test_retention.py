@@ -24,7 +24,6 @@ from bot.redis_keys import RedisKeys
 from bot.retention import DAY_S, RetentionSweep
 from bot.settings import Settings
 
-pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[3]
 NOW = time.time()
 OLD = NOW - 200 * DAY_S
