@@ -191,4 +191,5 @@ async def test_admins_see_the_failed_logins_on_the_audit_page(console, sign_in):
     await post_login(console, token, "intruder")
     await sign_in("admin")
     page = await (await console.get("/admin/audit")).text()
-    assert "最近的登录失败" in page and "intruder" in page
+    assert page.count("最近的登录失败") == 1 and "intruder" in page
+    assert "<title>操作日志 · 12351 职工服务管理台</title>" in page
