@@ -13,9 +13,10 @@ from actions import stores
 from actions.answer_parsing import (
     ANONYMOUS_WORDS, DECLINE_WORDS, UNKNOWN_WORDS, headcount, looks_like_question, mobile_number, says_any,
 )
-from actions.conversation_signals import faq_topic, last_faq_topic
+from actions.conversation_signals import faq_topic, last_faq_topic, whole_message
 from actions.form_answers import tracker_answered_slot
 from bot.appeals import CATEGORY_LABELS
+from bot.appeals.validation import DESCRIPTION_MAX
 from bot.districts import canonical_district
 
 FORM_SLOTS = (
@@ -101,11 +102,11 @@ class ValidateAppealForm(FormValidationAction):
         return _answer_for(tracker, "appeal_name")
 
     def validate_appeal_description(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        text = (value or "").strip()
+        text = whole_message(tracker.events, value).strip()
         if len(text) < 4:
             dispatcher.utter_message(text="请再多说几句：发生了什么、从什么时候开始、现在怎么样了。")
             return {"appeal_description": None}
-        return {"appeal_description": text[:2000]}
+        return {"appeal_description": text[:DESCRIPTION_MAX]}
 
     def validate_appeal_employer(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         text = (value or "").strip()

@@ -17,6 +17,22 @@ def user_events(events: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return [e for e in events if e.get("event") == "user"]
 
 
+def whole_message(events: Iterable[Dict[str, Any]], text: Optional[str]) -> str:
+    """What the worker actually wrote in the latest message, when `text` is that message.
+
+    Channels hand the bot a capped text (head and tail) of a very long message and keep the
+    whole in the message's metadata (`metadata.<channel>.full_text`): appeals get the whole.
+    """
+    text = text or ""
+    latest = (user_events(events) or [{}])[-1]
+    if latest.get("text") != text:
+        return text
+    for channel_data in (latest.get("metadata") or {}).values():
+        if isinstance(channel_data, dict) and isinstance(channel_data.get("full_text"), str):
+            return channel_data["full_text"]
+    return text
+
+
 def is_angry(text: Optional[str]) -> bool:
     raw = text or ""
     folded = normalize(raw)

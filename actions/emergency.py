@@ -8,8 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import stores
-from actions.conversation_signals import last_faq_topic
+from actions.conversation_signals import last_faq_topic, whole_message
 from actions.escalation import hand_to_person
+from bot.appeals.validation import DESCRIPTION_MAX
 from bot.districts import canonical_district
 from bot.nlu.crisis_terms import crisis_terms_in
 
@@ -24,7 +25,7 @@ class ActionHandleEmergency(Action):
         dispatcher.utter_message(response="utter_emergency")
         text = tracker.latest_message.get("text") or ""
         appeal = await stores.appeals().create(
-            description=text or "（紧急情况，内容见对话记录）",
+            description=whole_message(tracker.events, text)[:DESCRIPTION_MAX] or "（紧急情况，内容见对话记录）",
             category=last_faq_topic(tracker.events) or "other",
             district=await self._district(tracker),
             openid=tracker.sender_id,

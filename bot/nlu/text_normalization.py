@@ -13,6 +13,8 @@ from opencc import OpenCC
 
 _FULLWIDTH_OFFSET = 0xFEE0
 _IDEOGRAPHIC_SPACE = "\u3000"
+_COMMAND_PREFIX = "/"  # rasa.shared.constants.INTENT_MESSAGE_PREFIX
+_FULLWIDTH_SLASH = "\uff0f"
 
 # Emoji blocks plus the joiners and variation selectors that build emoji sequences.
 _EMOJI = (
@@ -59,5 +61,26 @@ def fold_runs(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """The normalised form of `text`, always of the same length."""
+    """The normalised form of `text`, always of the same length, and never a command."""
+    return keep_out_of_command_syntax(text, normalize_forms(text))
+
+
+def normalize_forms(text: str) -> str:
+    """Simplified, half-width, runs folded: `normalize` without the command guard."""
     return fold_runs(to_halfwidth(to_simplified(text)))
+
+
+def keep_out_of_command_syntax(raw: str, normalized: str) -> str:
+    """`normalized`, unless normalising turned text that was no command into one.
+
+    Rasa's RegexMessageHandler runs after this component and reads a text whose first
+    non-space character is "/" as "/intent{entities}", skipping understanding. Full-width
+    "／" becomes "/" above, so a worker's "／restart" would become a command: the first
+    character keeps a full-width slash instead. A raw "/" (the channels' own menu commands)
+    passes unchanged.
+    """
+    stripped = normalized.lstrip()
+    if not stripped.startswith(_COMMAND_PREFIX) or raw.lstrip().startswith(_COMMAND_PREFIX):
+        return normalized
+    at = len(normalized) - len(stripped)
+    return normalized[:at] + _FULLWIDTH_SLASH + normalized[at + 1:]

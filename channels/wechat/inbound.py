@@ -12,6 +12,7 @@ from typing import Any, Dict, Optional
 from bot.districts import canonical_district
 from channels.wechat.menu import payload_for_click
 from channels.wechat.security import MalformedMessage
+from channels.wechat.typed_text import cap_for_bot, defuse_commands
 
 GREET = "/greet"
 
@@ -38,10 +39,19 @@ class Inbound:
     bot_text: Optional[str] = None
     direct_reply: Optional[str] = None
     record: Dict[str, Any] = field(default_factory=dict)
+    full_text: Optional[str] = None  # what the worker wrote, when bot_text is a capped version
 
     @property
     def is_event(self) -> bool:
         return self.kind.startswith("event:")
+
+    @property
+    def metadata(self) -> Dict[str, Any]:
+        """The message's `metadata["wechat"]` for Rasa (the actions read `full_text` from it)."""
+        data: Dict[str, Any] = {"kind": self.kind, "account": self.account}
+        if self.full_text is not None:
+            data["full_text"] = self.full_text
+        return data
 
 
 def interpret(fields: Dict[str, Any]) -> Inbound:
@@ -63,14 +73,21 @@ def _text_message(fields, base) -> Inbound:
     content = _text(fields.get("Content")).strip()
     if not content:
         return Inbound(kind="text", direct_reply=EMPTY_TEXT, **base)
-    return Inbound(kind="text", bot_text=defuse_commands(content), **base)
+    return Inbound(kind="text", **_for_bot(content), **base)
 
 
 def _voice(fields, base) -> Inbound:
     recognition = _text(fields.get("Recognition")).strip()
     if not recognition:
         return Inbound(kind="voice", direct_reply=VOICE_NOT_RECOGNISED, **base)
-    return Inbound(kind="voice", bot_text=defuse_commands(recognition), **base)
+    return Inbound(kind="voice", **_for_bot(recognition), **base)
+
+
+def _for_bot(words: str) -> Dict[str, Optional[str]]:
+    """A worker's words as the bot gets them: never a command, capped in length (typed_text)."""
+    safe = defuse_commands(words)
+    capped = cap_for_bot(safe)
+    return {"bot_text": capped, "full_text": words if capped != safe else None}
 
 
 def _media(what: str):
@@ -126,11 +143,6 @@ def _event(fields, base) -> Inbound:
         return Inbound(bot_text=payload_for_click(key), **inbound)
     # VIEW, LOCATION reports, kf_create_session / kf_close_session and anything new: no reply.
     return Inbound(**inbound)
-
-
-def defuse_commands(text: str) -> str:
-    """A worker's "/intent" must not trigger an intent directly (Rasa reads "/" as a command)."""
-    return "／" + text[1:] if text.startswith("/") else text
 
 
 def _text(value: Any) -> str:

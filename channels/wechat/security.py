@@ -10,13 +10,17 @@ import hashlib
 import hmac
 import re
 import time
-from typing import Optional
+from typing import Mapping, Optional, Tuple
 
 import xmltodict
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException
 
 MAX_BODY_BYTES = 64 * 1024  # WeChat's own messages are a few KB; anything bigger is not WeChat
+# A signed query string is only good this long either side of now: a leaked or captured one
+# (logs, proxies) soon stops working. Retries of one message come within 15 s.
+TIMESTAMP_WINDOW_S = 300
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -36,6 +40,13 @@ def signature_matches(expected_parts: tuple, given: Optional[str]) -> bool:
     return bool(given) and hmac.compare_digest(sign(*expected_parts), given.lower())
 
 
+def timestamp_fresh(raw: Optional[str], now: Optional[float] = None) -> bool:
+    """True for a Unix timestamp (ASCII digits) within TIMESTAMP_WINDOW_S of now."""
+    if not raw or not _TIMESTAMP.fullmatch(raw):
+        return False
+    return abs((time.time() if now is None else now) - int(raw)) <= TIMESTAMP_WINDOW_S
+
+
 def parse_xml(body: bytes) -> dict:
     """The `<xml>` element as a dict; DTDs refused, anything unreadable is MalformedMessage."""
     if _DTD.search(body):
@@ -48,6 +59,26 @@ def parse_xml(body: bytes) -> dict:
     if not isinstance(root, dict):
         raise MalformedMessage("no <xml> root")
     return root
+
+
+def open_message(body: bytes, query: Mapping[str, str], cipher: Optional["MessageCipher"]) -> Tuple[dict, bool]:
+    """The message's fields, and whether the request was encrypted (its reply must be too).
+
+    With an EncodingAESKey configured only the encrypted envelope is accepted: WeChat always
+    sends <Encrypt> and `msg_signature` in the compatible and safe modes, and the plain
+    `signature` does not cover the body, so a plaintext body could be written by anyone who
+    saw one query string. Without a key (plaintext mode) an encrypted body cannot be read.
+    """
+    envelope = parse_xml(body)
+    if cipher is None:
+        if query.get("encrypt_type") == "aes" or ("Encrypt" in envelope and "MsgType" not in envelope):
+            raise ForbiddenRequest("encrypted message but no EncodingAESKey configured")
+        return envelope, False
+    encrypted = envelope.get("Encrypt")
+    if not isinstance(encrypted, str) or not query.get("msg_signature"):
+        raise ForbiddenRequest("not an encrypted envelope, and an EncodingAESKey is configured")
+    plain = cipher.decrypt(encrypted, query.get("timestamp", ""), query.get("nonce", ""), query.get("msg_signature"))
+    return parse_xml(plain), True
 
 
 class MessageCipher:

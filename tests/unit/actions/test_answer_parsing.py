@@ -49,3 +49,13 @@ def test_topic_of_the_conversation():
     events = [user("欠薪", topic="wage_arrears"), user("好的", intent="affirm")]
     assert last_faq_topic(events) == "wage_arrears"
     assert faq_topic(user("x", topic="work_injury", confidence=0.2)["parse_data"]) is None
+
+
+def test_whole_message_comes_from_the_channels_metadata_for_the_latest_message_only():
+    from actions.conversation_signals import whole_message
+    capped, whole = "头 …… 尾", "头" + "中" * 3000 + "尾"
+    events = [{"event": "user", "text": "早先的话", "metadata": {}},
+              {"event": "user", "text": capped, "metadata": {"wechat": {"kind": "text", "full_text": whole}}}]
+    assert whole_message(events, capped) == whole
+    assert whole_message(events, "别的答案") == "别的答案"
+    assert whole_message(events[:1], "早先的话") == "早先的话" and whole_message([], None) == ""

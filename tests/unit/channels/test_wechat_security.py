@@ -4,7 +4,9 @@ import time
 import pytest
 from wechatpy.crypto import WeChatCrypto
 
-from channels.wechat.security import ForbiddenRequest, MalformedMessage, MessageCipher, parse_xml, sign, signature_matches
+from channels.wechat.security import (
+    ForbiddenRequest, MalformedMessage, MessageCipher, open_message, parse_xml, sign, signature_matches, timestamp_fresh,
+)
 
 TOKEN, APPID = "tok123", "wx0123456789abcdef"
 AES_KEY = base64.b64encode(b"k" * 32).decode().rstrip("=")
@@ -61,3 +63,44 @@ def test_encrypted_reply_is_readable_by_wechat():
     decrypted = WeChatCrypto(TOKEN, AES_KEY, APPID).decrypt_message(reply, envelope["MsgSignature"],
                                                                      envelope["TimeStamp"], "n3")
     assert "你好😀" in (decrypted.decode() if isinstance(decrypted, bytes) else decrypted)
+
+
+def test_timestamps_outside_the_window_are_stale():
+    now = 1_800_000_000
+    assert timestamp_fresh(str(now), now) and timestamp_fresh(str(now - 300), now) and timestamp_fresh(str(now + 300), now)
+    for raw in (str(now - 301), str(now + 301), "", None, "abc", "１８００００００００", "²", "-5", "1" * 13):
+        assert not timestamp_fresh(raw, now), raw
+
+
+def _encrypted_request(xml: str, nonce: str = "n9"):
+    timestamp = str(int(time.time()))
+    envelope = WeChatCrypto(TOKEN, AES_KEY, APPID).encrypt_message(xml, nonce, timestamp)
+    fields = parse_xml(envelope.encode())
+    body = f"<xml><ToUserName>gh</ToUserName><Encrypt><![CDATA[{fields['Encrypt']}]]></Encrypt></xml>"
+    query = {"timestamp": timestamp, "nonce": nonce, "msg_signature": fields["MsgSignature"], "encrypt_type": "aes"}
+    return body.encode(), query
+
+
+def test_with_a_key_only_the_encrypted_envelope_is_accepted():
+    cipher = MessageCipher(TOKEN, AES_KEY, APPID)
+    xml = "<xml><FromUserName>o_worker</FromUserName><MsgType>text</MsgType><Content>hi</Content></xml>"
+    body, query = _encrypted_request(xml)
+    fields, encrypted = open_message(body, query, cipher)
+    assert encrypted and fields["FromUserName"] == "o_worker"
+    # A plaintext body with a valid query string (leaked from a log) is someone else's words.
+    for plain_query in (query, {**query, "encrypt_type": ""}, {"timestamp": query["timestamp"], "nonce": "n9"}):
+        with pytest.raises(ForbiddenRequest):
+            open_message(xml.encode(), plain_query, cipher)
+    # Compatible mode's plaintext fields are never trusted: only the decrypted ones count.
+    compatible = xml.replace("</xml>", "") + body.decode()[body.decode().index("<Encrypt>"):]
+    assert open_message(compatible.encode(), query, cipher)[0]["Content"] == "hi"
+    with pytest.raises(ForbiddenRequest):
+        open_message(body, {**query, "msg_signature": ""}, cipher)
+
+
+def test_without_a_key_plaintext_is_read_and_encrypted_bodies_are_refused():
+    xml = b"<xml><FromUserName>o_worker</FromUserName><MsgType>text</MsgType></xml>"
+    assert open_message(xml, {}, None) == ({"FromUserName": "o_worker", "MsgType": "text"}, False)
+    body, query = _encrypted_request(xml.decode())
+    with pytest.raises(ForbiddenRequest):
+        open_message(body, query, None)
