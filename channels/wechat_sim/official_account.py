@@ -147,9 +147,11 @@ class OfficialAccountClient:
     def encrypt(self, xml: str) -> str:
         return to_text(self._crypto.encrypt(xml, self.appid))
 
-    def prepare(self, xml: str, openid: Optional[str] = None) -> Tuple[bytes, Dict[str, str]]:
-        """Body and query parameters for one delivery of `xml`, with a fresh timestamp and nonce."""
-        timestamp, nonce = str(int(time.time())), new_nonce()
+    def prepare(self, xml: str, openid: Optional[str] = None,
+                timestamp: Optional[int] = None) -> Tuple[bytes, Dict[str, str]]:
+        """Body and query parameters for one delivery of `xml`, with a fresh (or the given)
+        timestamp and a fresh nonce."""
+        timestamp, nonce = str(int(time.time()) if timestamp is None else timestamp), new_nonce()
         params = {"signature": sha1_signature(self.token, timestamp, nonce),
                   "timestamp": timestamp, "nonce": nonce}
         if openid:
@@ -262,10 +264,10 @@ class OfficialAccountClient:
             return WebhookResult(None, b"", None, 1, f"no answer: {error!r}")
         return self._result(status, raw, 1, None)
 
-    async def verify(self, echostr: Optional[str] = None) -> WebhookResult:
+    async def verify(self, echostr: Optional[str] = None, timestamp: Optional[int] = None) -> WebhookResult:
         """The server-URL check: GET with signature/timestamp/nonce/echostr; echostr must come back."""
         echostr = echostr or str(secrets.randbelow(10 ** 19))
-        timestamp, nonce = str(int(time.time())), new_nonce()
+        timestamp, nonce = str(int(time.time()) if timestamp is None else timestamp), new_nonce()
         params = {"signature": sha1_signature(self.token, timestamp, nonce),
                   "timestamp": timestamp, "nonce": nonce, "echostr": echostr}
         try:
