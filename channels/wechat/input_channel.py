@@ -2,7 +2,8 @@
 
 GET /webhooks/wechat/          health
 GET /webhooks/wechat/webhook   WeChat's URL verification
-POST /webhooks/wechat/webhook  messages and events (plaintext, compatible or safe mode)
+POST /webhooks/wechat/webhook  messages and events (with an EncodingAESKey: compatible or safe
+                               mode, encrypted envelope only; without one: plaintext mode)
 
 Each message is answered once: passively when the bot finishes within the deadline, else
 with `success` at once and the answer through the customer-service API. Retries of a message
@@ -21,13 +22,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.settings import Settings
+from channels.wechat import log_privacy
 from channels.wechat.inbound import Inbound, interpret
 from channels.wechat.ledger import Outcome
+from channels.wechat.log_privacy import pseudonym
 from channels.wechat.output_channel import CustomerServiceOutput, WeChatOutput
 from channels.wechat.replies import SUCCESS, merge, split_utf8, text_reply_xml
 from channels.wechat.runtime import ChannelRuntime
-from channels.wechat import log_privacy
-from channels.wechat.log_privacy import pseudonym
 from channels.wechat.security import (
     MAX_BODY_BYTES, ForbiddenRequest, MalformedMessage, MessageCipher, open_message, signature_matches,
     timestamp_fresh,

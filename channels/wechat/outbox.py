@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 
 from bot.redis_keys import RedisKeys
 from channels.wechat.api_client import WeChatApiClient, WeChatApiError
+from channels.wechat.log_privacy import pseudonym
 from channels.wechat.replies import split_utf8
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ class Outbox:
                 await self._api.send_text(openid, chunk)
             except (WeChatApiError, aiohttp.ClientError, TimeoutError) as error:
                 # Keep this part and the rest, in order, for the worker's next message.
-                logger.info("customer-service message kept for later: %s", _reason(error))
+                logger.info("customer-service message to %s kept for later: %s", pseudonym(openid), _reason(error))
                 await self.keep(openid, "\n".join(chunks[index:]))
                 return False
         return True
