@@ -8,21 +8,23 @@ Two dangers, both closed here before any NLU work:
   text_normalization.py never makes a command out of text that was not one).
 - Understanding a message costs time in proportion to its length on the event loop that
   serves every worker. The bot gets at most BOT_TEXT_MAX characters: the head and the tail
-  (the last sentences usually carry the request); the whole text travels with the message's
-  metadata for the appeal.
+  (the last sentences usually carry the request), plus the words around a crisis term from
+  the middle; the whole text travels with the message's metadata for the appeal.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from bot.nlu.text_normalization import normalize_forms
+from bot.nlu.crisis_terms import crisis_terms_in
+from bot.nlu.text_normalization import normalize, normalize_forms
 
 COMMAND_PREFIX = "/"
 DEFUSED_PREFIX = "／"
 BOT_TEXT_MAX = 1000
 TAIL_CHARS = 400
 ELISION = " …… "
+CRISIS_CONTEXT = 50  # characters kept either side of a crisis term found in the part left out
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 
@@ -35,16 +37,33 @@ def defuse_commands(text: str) -> str:
 
 
 def cap_for_bot(text: str) -> str:
-    """`text` if short enough; otherwise its head and tail joined by an ellipsis, BOT_TEXT_MAX long at most."""
+    """`text` if short enough; otherwise its head and tail joined by an ellipsis, with the words
+    around a crisis term from the part left out (a crisis must never be cut away), BOT_TEXT_MAX
+    long at most."""
     if len(text) <= BOT_TEXT_MAX:
         return text
     head = text[: BOT_TEXT_MAX - TAIL_CHARS - len(ELISION)]
-    tail = text[-TAIL_CHARS:]
+    tail_start = len(text) - TAIL_CHARS
     # Start the tail with a whole sentence when a sentence ends early in it.
-    boundary = _SENTENCE_END.search(tail, 0, TAIL_CHARS // 2)
+    boundary = _SENTENCE_END.search(text, tail_start, tail_start + TAIL_CHARS // 2)
     if boundary:
-        tail = tail[boundary.end():]
-    return head + ELISION + tail.lstrip()
+        tail_start = boundary.end()
+    tail = text[tail_start:].lstrip()
+    crisis = _crisis_excerpt(text[len(head):tail_start])
+    if crisis:
+        head = head[: len(head) - len(crisis) - len(ELISION)]
+        return head + ELISION + crisis + ELISION + tail
+    return head + ELISION + tail
+
+
+def _crisis_excerpt(left_out: str) -> str:
+    """The words around the first crisis term in `left_out`, or "" when there is none."""
+    terms = crisis_terms_in(left_out)
+    if not terms:
+        return ""
+    # normalize() keeps length, so a position in the normalised text is one in the raw text.
+    at = min(index for index in (normalize(left_out).find(term) for term in terms) if index >= 0)
+    return left_out[max(0, at - CRISIS_CONTEXT): at + CRISIS_CONTEXT].strip()
 
 
 def _first_visible(text: str) -> int:

@@ -87,3 +87,13 @@ def test_long_text_keeps_head_and_tail_and_the_whole_text_travels_in_metadata():
 def test_cap_is_a_hard_bound(length):
     capped = cap_for_bot("字" * length)
     assert len(capped) <= BOT_TEXT_MAX and (length > BOT_TEXT_MAX) == (ELISION in capped)
+
+
+def test_a_crisis_in_the_middle_of_a_long_message_is_not_cut_away():
+    from bot.nlu.crisis_terms import crisis_terms_in
+    story = "包工头拖欠工资。" * 300 + "工友说再不给钱就去跳楼了。" + "我们都很着急。" * 300 + "怎么办？"
+    capped = cap_for_bot(story)
+    assert len(capped) <= BOT_TEXT_MAX and capped.endswith("怎么办？")
+    assert crisis_terms_in(capped) == ["跳楼"]
+    # 中 is no crisis word: nothing is added, and the head keeps its full length.
+    assert cap_for_bot("中" * 5000).count(ELISION) == 1
