@@ -19,7 +19,6 @@ from channels.wechat.typed_text import BOT_TEXT_MAX
 from channels.wechat_sim.official_account import OfficialAccountClient, sha1_signature
 from tests.integration.stack import Stack
 
-pytestmark = pytest.mark.integration
 TOKEN, APPID, AES_KEY = DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"], DEV_WECHAT["WECHAT_AES_KEY"]
 
 # Everything these tests put in a query string or typed as a worker; none of it may be logged.

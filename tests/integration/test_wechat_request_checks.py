@@ -18,7 +18,6 @@ from channels.wechat.input_channel import WeChatInput
 from channels.wechat.log_privacy import SANIC_LOGGERS, pseudonym
 from channels.wechat_sim.official_account import OfficialAccountClient
 
-pytestmark = pytest.mark.integration
 TOKEN, APPID, AES_KEY = DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"], DEV_WECHAT["WECHAT_AES_KEY"]
 
 
