@@ -4,8 +4,9 @@ WeChat puts `signature`, `timestamp`, `nonce`, `msg_signature` and the worker's 
 server URL's query string. Sanic writes the full URL in its access log and when a request
 fails ("Exception occurred while handling uri: ..."); a fresh query string is a credential
 (issue 8), and the OpenID is personal data. `install()` adds one filter to Sanic's loggers and
-to every handler of the root logger that cuts the query string off any /webhooks/ URL and
-replaces anything shaped like a WeChat OpenID with a short keyed pseudonym. Our own log lines
+to every handler of the root logger that cuts the query string off any /webhooks/ URL, blanks
+credentials in any other URL (`access_token`, `token`, ...), and replaces anything shaped like
+a WeChat OpenID with a short keyed pseudonym. Our own log lines
 name a worker only through `pseudonym()`, so one worker's lines can still be followed.
 """
 from __future__ import annotations
@@ -20,6 +21,9 @@ from typing import Optional
 REDACTED = "<redacted>"
 # A webhook URL's query string (up to whitespace, a quote or the end), however the URL is quoted.
 _WEBHOOK_QUERY = re.compile(r"(/webhooks/[^\s?#'\"]*)\?[^\s'\"#]*")
+# Credentials and identities in any other URL's query string (WeChat API calls carry
+# `access_token`, Rasa's API `token`), wherever an error message quotes the URL.
+_SECRET_PARAMS = re.compile(r"\b(access_token|token|signature|msg_signature|nonce|openid|secret)=[^&\s'\")]+")
 # WeChat OpenIDs: 28 URL-safe base64 characters beginning with "o".
 _OPENID = re.compile(r"(?<![0-9A-Za-z_-])o[0-9A-Za-z_-]{27}(?![0-9A-Za-z_-])")
 SANIC_LOGGERS = ("sanic.root", "sanic.error", "sanic.access")
@@ -37,6 +41,7 @@ def pseudonym(openid: Optional[str]) -> str:
 
 def redact(text: str) -> str:
     text = _WEBHOOK_QUERY.sub(lambda match: f"{match.group(1)}?{REDACTED}", text)
+    text = _SECRET_PARAMS.sub(lambda match: f"{match.group(1)}={REDACTED}", text)
     return _OPENID.sub(lambda match: pseudonym(match.group(0)), text)
 
 

@@ -17,6 +17,13 @@ def test_webhook_query_strings_are_cut_however_the_url_is_written():
             assert secret not in cleaned
 
 
+def test_credentials_in_other_urls_are_cut_too():
+    line = ("ClientResponseError 404, url=URL('http://127.0.0.1:5005/conversations/x/tracker?token=s3cr3t&a=1'); "
+            "POST https://api.weixin.qq.com/cgi-bin/message/custom/send?access_token=AT_123")
+    cleaned = redact(line)
+    assert "s3cr3t" not in cleaned and "AT_123" not in cleaned and "a=1" in cleaned
+
+
 def test_other_urls_and_text_are_left_alone():
     assert redact("GET /webhooks/wechat/ 200") == "GET /webhooks/wechat/ 200"
     assert redact("GET /health?full=1") == "GET /health?full=1"
