@@ -16,7 +16,7 @@ from bot.redis_server import free_port
 from bot.settings import DEV_WECHAT, Settings
 from channels.wechat.input_channel import WeChatInput
 from channels.wechat.log_privacy import SANIC_LOGGERS, pseudonym
-from channels.wechat_sim.official_account import OfficialAccountClient
+from channels.wechat_sim.official_account import OfficialAccountClient, sha1_signature
 
 TOKEN, APPID, AES_KEY = DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"], DEV_WECHAT["WECHAT_AES_KEY"]
 
@@ -121,3 +121,16 @@ async def test_workers_are_named_by_pseudonym_in_the_channels_own_lines(redis_se
     assert any(pseudonym(sender) in line and "could not lock" in line for _, line in printed)
     for _, line in printed:
         assert sender not in line and "拖欠工资" not in line and "诉求办得" not in line, line
+
+
+@pytest.mark.parametrize("timestamp", ["²", "１７９５６８４９８２", "1e9", "-1", "+1795684982", "9" * 13, ""])
+async def test_odd_timestamps_are_refused_never_an_error(redis_server, timestamp):
+    # A correctly signed request (the token leaked, or WeChat's own) with a timestamp that is
+    # not plain ASCII digits near now: 403, never a 500 that writes the URL to the log.
+    bot = StandInBot()
+    async with serving(bot, redis_server["url"]) as url:
+        async with OfficialAccountClient(url, TOKEN, APPID, AES_KEY) as wechat:
+            body, params = wechat.prepare(wechat.message_xml(wechat_openid(), "text", [("Content", "你好")]))
+            params = {**params, "timestamp": timestamp, "signature": sha1_signature(TOKEN, timestamp, params["nonce"])}
+            result = await wechat.post_raw(body, params)
+    assert result.status == 403 and bot.seen == []
