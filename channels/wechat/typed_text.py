@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.nlu.crisis_terms import crisis_terms_in
+from bot.nlu.crisis_terms import CRISIS_TERMS, crisis_terms_in
 from bot.nlu.text_normalization import normalize, normalize_forms
 
 COMMAND_PREFIX = "/"
@@ -26,6 +26,7 @@ TAIL_CHARS = 400
 ELISION = " …… "
 CRISIS_CONTEXT = 50  # characters kept either side of a crisis term found in the part left out
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_LONGEST_TERM = max(map(len, CRISIS_TERMS))
 
 
 def defuse_commands(text: str) -> str:
@@ -49,7 +50,8 @@ def cap_for_bot(text: str) -> str:
     if boundary:
         tail_start = boundary.end()
     tail = text[tail_start:].lstrip()
-    crisis = _crisis_excerpt(text[len(head):tail_start])
+    # Overlapping the kept parts a little also catches a term cut in two by the cap.
+    crisis = _crisis_excerpt(text[len(head) - _LONGEST_TERM:tail_start + _LONGEST_TERM])
     if crisis:
         head = head[: len(head) - len(crisis) - len(ELISION)]
         return head + ELISION + crisis + ELISION + tail

@@ -7,7 +7,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.normalizer import ChineseNormalizer
 from bot.nlu.text_normalization import normalize_forms
 from channels.wechat.inbound import interpret
-from channels.wechat.typed_text import BOT_TEXT_MAX, ELISION, cap_for_bot, defuse_commands
+from channels.wechat.typed_text import BOT_TEXT_MAX, ELISION, TAIL_CHARS, cap_for_bot, defuse_commands
 
 TYPED_COMMANDS = [
     "/report_emergency",
@@ -95,5 +95,9 @@ def test_a_crisis_in_the_middle_of_a_long_message_is_not_cut_away():
     capped = cap_for_bot(story)
     assert len(capped) <= BOT_TEXT_MAX and capped.endswith("怎么办？")
     assert crisis_terms_in(capped) == ["跳楼"]
+    # A term the cap would cut in two (跳|楼 across the end of the head) is found too.
+    head_length = BOT_TEXT_MAX - TAIL_CHARS - len(ELISION)
+    straddling = "欠" * (head_length - 1) + "跳楼" + "欠" * 3000
+    assert crisis_terms_in(cap_for_bot(straddling)) == ["跳楼"]
     # 中 is no crisis word: nothing is added, and the head keeps its full length.
     assert cap_for_bot("中" * 5000).count(ELISION) == 1
