@@ -22,10 +22,12 @@ import uuid
 from pathlib import Path
 
 import aiohttp
-import redis
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
 
 from bot.redis_server import free_port, start_redis
 from bot.settings import DEV_WECHAT
+from bot.trackers.store import EventLogTrackerStore
 from channels.wechat_sim.official_account import OfficialAccountClient
 from tests.integration.stack import Stack
 
@@ -70,14 +72,23 @@ async def load(stack: Stack) -> dict:
     return {"samples": samples, "wall": wall, "users": users, "customer_service_messages": customer_service}
 
 
+async def user_turns(redis_url: str, users: list) -> int:
+    """User messages Rasa recorded, read through the tracker store (bot/trackers)."""
+    store = EventLogTrackerStore(Domain.load(str(ROOT / "bot" / "domain")), redis_url=redis_url)
+    try:
+        turns = 0
+        for user in users:
+            tracker = await store.retrieve_full_tracker(user)
+            turns += sum(1 for e in tracker.events if isinstance(e, UserUttered)) if tracker else 0
+        return turns
+    finally:
+        await store.log.redis.close()
+
+
 def summarise(run: dict, redis_port: int) -> dict:
     samples = run["samples"]
     times = sorted(s["seconds"] for s in samples)
-    store = redis.Redis(port=redis_port, decode_responses=True)
-    turns = 0
-    for user in run["users"]:
-        raw = store.get(f"tracker:{user}")
-        turns += sum(1 for e in json.loads(raw)["events"] if e.get("event") == "user") if raw else 0
+    turns = asyncio.run(user_turns(f"redis://127.0.0.1:{redis_port}/0", run["users"]))
     sent = len(samples)
     return {
         "conversations": CONVERSATIONS,
