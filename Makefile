@@ -48,9 +48,11 @@ menu: $(STAMP) ## push the official account's menu (channels/wechat/menu.json)
 test: train ## run the whole suite (unit, NLU accuracy gate, conversations, integration)
 	$(PY) -m pytest
 
-bench: train ## NLU (accuracy, latency, training vs Rasa's default) and WeChat load benchmarks
+bench: train ## NLU, WeChat load, turn cost vs history length (vs Rasa's Redis store), turn profile (py-spy)
 	$(PY) -m benchmarks.bench_nlu
 	$(PY) -m benchmarks.bench_wechat
+	$(PY) -m benchmarks.bench_history
+	$(PY) -m benchmarks.profile_turn
 
 migrate: $(STAMP) ## move trackers of Rasa's RedisTrackerStore into the event log (idempotent)
 	$(PY) -m bot.trackers.migrate

@@ -168,10 +168,25 @@ class EventLogTrackerStore(TrackerStore):
             return moved
         return False
 
+    async def import_events(self, sender_id: Text, events: List[Dict[str, Any]], plan=None) -> int:
+        """Store a whole history for a conversation that has none yet (bulk loads, benchmarks).
+
+        `plan` is a previous `self.plan_history(events)` when the same events go to many.
+        """
+        checkpoint, snapshot = plan or self.plan_history(events)
+        return await self.log.append(sender_id, 0, events, checkpoint, snapshot)
+
+    def plan_history(self, events: List[Dict[str, Any]]):
+        """(checkpoint, snapshot) for a whole history stored in one go."""
+        _, checkpoint, snapshot = self._planned("import", events)
+        return checkpoint, snapshot
+
     def _from_legacy(self, sender_id: Text, raw: Text):
-        events = json.loads(raw).get("events") or []
-        tracker = self._replayed(sender_id, _events(events))
-        advance = plan_advance(tracker, 0)
+        return self._planned(sender_id, json.loads(raw).get("events") or [])
+
+    def _planned(self, sender_id: Text, events: List[Dict[str, Any]]):
+        """(events, checkpoint, snapshot) for a history stored in one go: replayed once here."""
+        advance = plan_advance(self._replayed(sender_id, _events(events)), 0)
         if advance is None:
             return events, 0, []
         return events, advance.offset, advance.snapshot
