@@ -259,3 +259,24 @@ async def test_redis_down_is_an_error_not_an_in_memory_tracker(domain):
         await store.save(tracker)
     # Rasa's agent would wrap it in FailSafeTrackerStore, which falls back to memory: not this one.
     assert Agent._create_tracker_store(store, domain) is store
+
+
+async def test_personal_data_hook_exports_erases_and_sweeps(store, raw, domain):
+    from bot.trackers.hook import EventLogTrackerHook
+    from redis.asyncio import Redis
+    client = Redis.from_url(store._url, decode_responses=True)
+    hook = EventLogTrackerHook(client, RedisKeys("ts:"), 3600)
+    old, recent = sender(), sender()
+    async for _ in play(store, old, conversation(random.Random(2), 20)):
+        pass
+    async for _ in play(store, recent, conversation(random.Random(3), 20)):
+        pass
+    exported = await hook.export(old)
+    assert [e["event"] for e in exported["events"]] == [e.as_dict()["event"] for t in conversation(random.Random(2), 20) for e in t]
+    # The sweep removes only conversations silent since before the cutoff.
+    cutoff = (await store.retrieve_full_tracker(recent)).events[0].timestamp
+    removed = await hook.sweep(cutoff)
+    assert removed >= 1 and await store.retrieve(old) is None and await store.retrieve(recent) is not None
+    assert await hook.erase(recent) and await store.retrieve_full_tracker(recent) is None
+    assert await hook.export(recent) is None
+    await client.close()
