@@ -67,7 +67,6 @@ class Settings:
     simulator_port: int
     rasa_api_token: str
     rasa_workers: int
-    retention_days: int
     dev_mode: bool
     # Reverse proxies whose X-Forwarded-For the console believes (addresses or CIDR blocks).
     trusted_proxies: Tuple[Union[ipaddress.IPv4Network, ipaddress.IPv6Network], ...] = ()
@@ -98,8 +97,6 @@ class Settings:
             simulator_port=simulator_port,
             rasa_api_token=_api_token(values.get("RASA_API_TOKEN", "")),
             rasa_workers=_count(values, "RASA_WORKERS", 2, high=16),
-            # Conversations silent this long are deleted from Redis (tracker events, snapshot).
-            retention_days=_count(values, "RETENTION_DAYS", 180, high=3650),
             dev_mode=dev_mode,
             trusted_proxies=_networks(values, "TRUSTED_PROXIES"),
             retention_days=_count(values, "RETENTION_DAYS", 180, high=3650),
