@@ -16,7 +16,7 @@ PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
 PYTHON310 := $(shell for p in $$(command -v python3.10) $$(ls -d $(PYENV_ROOT)/versions/3.10.*/bin/python3.10 2>/dev/null | sort -rV); do \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: help install run train chat admin menu test bench lint lock clean
+.PHONY: help install run train chat admin menu test bench lint lock clean migrate
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -48,9 +48,14 @@ menu: $(STAMP) ## push the official account's menu (channels/wechat/menu.json)
 test: train ## run the whole suite (unit, NLU accuracy gate, conversations, integration)
 	$(PY) -m pytest
 
-bench: train ## NLU (accuracy, latency, training vs Rasa's default) and WeChat load benchmarks
+bench: train ## NLU, WeChat load, turn cost vs history length (vs Rasa's Redis store), turn profile (py-spy)
 	$(PY) -m benchmarks.bench_nlu
 	$(PY) -m benchmarks.bench_wechat
+	$(PY) -m benchmarks.bench_history
+	$(PY) -m benchmarks.profile_turn
+
+migrate: $(STAMP) ## move trackers of Rasa's RedisTrackerStore into the event log (idempotent)
+	$(PY) -m bot.trackers.migrate
 
 lint: $(STAMP) ## validate the training data and domain
 	$(RASA) data validate -c config.yml -d bot/domain --data nlu_data

@@ -1,4 +1,4 @@
-"""Every Redis key the project writes (besides Rasa's own tracker and lock keys).
+"""Every Redis key the project writes (Rasa's own legacy tracker key is named here too, for migration).
 
 All keys start with the configured prefix (`gh:` by default); build them only here so the
 key space can be read, migrated and cleaned in one place.
@@ -144,3 +144,34 @@ class RedisKeys:
             "undelivered": self.wechat_undelivered(openid),
             "typing": self.wechat_typing(openid),
         }
+
+    # --- conversation trackers and locks (bot/trackers) --------------------------------------
+    # A conversation is an append-only list of Rasa events plus a small hash: the number of
+    # events stored, where the turn window starts and the dialogue state at that point.
+    def tracker_events(self, sender_id: str) -> str:
+        """Every event of one conversation as JSON, oldest first (RPUSH only)."""
+        return f"{self.prefix}tracker-events:{sender_id}"
+
+    def tracker_meta(self, sender_id: str) -> str:
+        """count, window start (checkpoint) and the state snapshot at the checkpoint."""
+        return f"{self.prefix}tracker-meta:{sender_id}"
+
+    def tracker_meta_pattern(self) -> str:
+        """SCAN pattern over every conversation (exports and `keys()`, never the turn path)."""
+        return self.tracker_meta("*")
+
+    @staticmethod
+    def legacy_tracker(sender_id: str) -> str:
+        """Rasa 3.6 RedisTrackerStore's key (whole tracker as JSON), read once to migrate."""
+        return f"tracker:{sender_id}"
+
+    @staticmethod
+    def legacy_tracker_pattern() -> str:
+        return "tracker:*"
+
+    def conversation_lock(self, sender_id: str) -> str:
+        """Tickets waiting for one conversation, scored by expiry (Rasa's ticket-lock order)."""
+        return f"{self.prefix}lock:{sender_id}"
+
+    def conversation_lock_counter(self, sender_id: str) -> str:
+        return f"{self.prefix}lock-counter:{sender_id}"

@@ -14,7 +14,7 @@ safe to repeat and to interrupt:
   their entries older than the cutoff; a shared location older than it is deleted, and so
   is the subscription record of a worker who unsubscribed before it;
 - failed-login records older than the cutoff go (they hold typed usernames and addresses);
-- Rasa's trackers: the tracker store's TrackerHook.sweep, when one is given (see
+- Rasa's trackers: the tracker store's TrackerHook.sweep (bot/trackers/hook.py; see
   bot/personal_data.py); until then the summary says the conversations were not swept.
 The staff audit log is the union's record of who did what and holds identifiers, never
 message text; it is not swept here.
@@ -34,6 +34,7 @@ from bot.appeals import AppealStore
 from bot.escalations import EscalationStore
 from bot.personal_data import TrackerHook, rewrite_alerts
 from bot.redis_keys import RedisKeys
+from bot.trackers.hook import EventLogTrackerHook
 from bot.settings import Settings, SettingsError
 
 DAY_S = 24 * 60 * 60
@@ -135,9 +136,10 @@ class RetentionSweep:
 
 async def sweep(settings: Settings, dry_run: bool = False, trackers: Optional[TrackerHook] = None) -> dict:
     redis = Redis.from_url(settings.redis.url, decode_responses=True)
+    keys = RedisKeys(settings.key_prefix)
+    trackers = trackers or EventLogTrackerHook(redis, keys, settings.retention_days * 24 * 3600)
     try:
-        return await RetentionSweep(redis, RedisKeys(settings.key_prefix), settings.retention_days,
-                                    trackers).run(dry_run=dry_run)
+        return await RetentionSweep(redis, keys, settings.retention_days, trackers).run(dry_run=dry_run)
     finally:
         await redis.close(close_connection_pool=True)
 

@@ -32,6 +32,7 @@ from bot.districts import CANONICAL
 from bot.escalations import EscalationStore
 from bot.personal_data import PersonalData
 from bot.redis_keys import RedisKeys
+from bot.trackers.hook import EventLogTrackerHook
 from bot.settings import Settings
 from channels.wechat.appeal_notices import AppealNotifier
 from channels.wechat.runtime import ChannelRuntime
@@ -102,8 +103,8 @@ async def stores_ctx(app: web.Application) -> AsyncIterator[None]:
     app[THROTTLE] = LoginThrottle(redis, keys)
     app[AUDIT] = AuditLog(redis, keys)
     app[REPLIES] = StaffReplies(redis, keys)
-    # Rasa's trackers are the tracker store's to erase (TrackerHook): not wired here yet.
-    app[PERSONAL_DATA] = PersonalData(redis, keys, app[APPEALS], app[ESCALATIONS])
+    trackers = EventLogTrackerHook(redis, keys, app[SETTINGS].retention_days * 24 * 3600)
+    app[PERSONAL_DATA] = PersonalData(redis, keys, app[APPEALS], app[ESCALATIONS], trackers)
     yield
 
 

@@ -13,6 +13,7 @@ from aiohttp import web
 from bot.console.appkeys import AUDIT, REDIS, SETTINGS
 from bot.redis_keys import RedisKeys
 from bot.retention import RetentionSweep
+from bot.trackers.hook import EventLogTrackerHook
 
 logger = logging.getLogger(__name__)
 FIRST_RUN_S = 10 * 60  # after start-up, out of the way of the first requests
@@ -37,7 +38,9 @@ async def _daily(app: web.Application) -> None:
 async def run_once(app: web.Application) -> dict:
     settings = app[SETTINGS]
     try:
-        summary = await RetentionSweep(app[REDIS], RedisKeys(settings.key_prefix), settings.retention_days).run()
+        keys = RedisKeys(settings.key_prefix)
+        trackers = EventLogTrackerHook(app[REDIS], keys, settings.retention_days * 24 * 3600)
+        summary = await RetentionSweep(app[REDIS], keys, settings.retention_days, trackers).run()
     except Exception as error:  # noqa: BLE001 - tomorrow's run tries again; the console stays up
         logger.error("retention sweep failed: %s", error.__class__.__name__, exc_info=error)
         return {}

@@ -7,9 +7,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import redis
 import yaml
 
+from tests.integration import rasa_tracker
 from tests.integration.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +56,7 @@ def send(port: int, sender: str, text: str) -> list:
 
 @pytest.fixture
 def stack(redis_server, model_path, tmp_path):
-    running = Stack(redis_server["url"], tmp_path / "launcher.log").start()
+    running = Stack(redis_server["url"], tmp_path / "launcher.log", {"RASA_API_TOKEN": rasa_tracker.API_TOKEN}).start()
     yield running
     running.kill()
 
@@ -77,7 +77,6 @@ def test_every_faq_topic_is_answered_and_a_restart_keeps_the_conversation(stack,
 
     stack.start()
     send(stack.rasa_port, "worker-restart", "年假有几天")
-    stored = redis.Redis(port=redis_server["port"]).get("tracker:worker-restart")
-    texts = [e.get("text") for e in json.loads(stored)["events"] if e.get("event") == "user"]
+    texts = rasa_tracker.user_texts(stack.rasa_port, "worker-restart")
     assert texts == ["你好", "年假有几天"], "the conversation from before the restart was lost"
     assert stack.interrupt() == 0

@@ -13,6 +13,7 @@ import xmltodict
 
 from bot.settings import DEV_WECHAT
 from channels.wechat_sim.official_account import OfficialAccountClient
+from tests.integration import rasa_tracker
 from tests.integration.stack import Stack
 
 TOKEN, APPID, AES_KEY = DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"], DEV_WECHAT["WECHAT_AES_KEY"]
@@ -20,7 +21,8 @@ TOKEN, APPID, AES_KEY = DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"], 
 
 @pytest.fixture(scope="module")
 def stack(redis_server, model_path, tmp_path_factory):
-    running = Stack(redis_server["url"], tmp_path_factory.mktemp("wechat") / "launcher.log").start()
+    running = Stack(redis_server["url"], tmp_path_factory.mktemp("wechat") / "launcher.log",
+                    {"RASA_API_TOKEN": rasa_tracker.API_TOKEN}).start()
     yield running
     running.kill()
 
@@ -38,9 +40,9 @@ def client(stack, aes_key=AES_KEY, **options) -> OfficialAccountClient:
     return OfficialAccountClient(stack.webhook_url, TOKEN, APPID, aes_key, **options)
 
 
-def user_texts(store, sender: str):
-    raw = store.get(f"tracker:{sender}")
-    return [e["text"] for e in json.loads(raw)["events"] if e.get("event") == "user"] if raw else []
+def user_texts(stack, sender: str):
+    """What Rasa recorded the worker saying, read through Rasa's HTTP API."""
+    return rasa_tracker.user_texts(stack.rasa_port, sender)
 
 
 async def test_health_and_url_verification(stack):
@@ -71,7 +73,7 @@ async def test_retry_while_running_runs_the_bot_once_and_carries_the_answer(stac
         replay = await wechat.post_xml(xml, sender)
     assert first.ok and retry.ok and replay.ok
     assert first.reply["Content"] == retry.reply["Content"] == replay.reply["Content"]
-    assert user_texts(store, sender) == ["试用期最长多久"]
+    assert user_texts(stack, sender) == ["试用期最长多久"]
 
 
 async def test_voice_with_and_without_recognition(stack, store):
@@ -81,7 +83,7 @@ async def test_voice_with_and_without_recognition(stack, store):
         unheard = await wechat.send_voice(sender, None)
     assert "社会保险" in heard.reply["Content"] or "社保" in heard.reply["Content"]
     assert "没能识别" in unheard.reply["Content"]
-    assert user_texts(store, sender) == ["单位不给交社保怎么办"]
+    assert user_texts(stack, sender) == ["单位不给交社保怎么办"]
 
 
 async def test_image_and_file_are_acknowledged_and_kept(stack, store):
@@ -157,7 +159,7 @@ async def test_hostile_requests(stack, store):
             assert result.status == 200 and result.body == b"success", inner
         huge = b"<xml>" + b"a" * (70 * 1024) + b"</xml>"
         assert (await wechat.post_raw(huge, signed(huge))).status == 413
-    assert user_texts(store, sender) == [], "the bot must never see a refused request"
+    assert user_texts(stack, sender) == [], "the bot must never see a refused request"
 
 
 async def test_reply_xml_is_valid_for_every_reply(stack):

@@ -23,6 +23,8 @@ from bot.escalations import EscalationStore
 from bot.redis_keys import RedisKeys
 from bot.retention import DAY_S, RetentionSweep
 from bot.settings import Settings
+from bot.trackers.event_log import EventLog
+from bot.trackers.hook import EventLogTrackerHook
 
 ROOT = Path(__file__).resolve().parents[3]
 NOW = time.time()
@@ -66,12 +68,16 @@ async def seed(redis, keys):
 async def test_the_sweep_erases_only_what_is_past_the_retention_period(world):
     redis, keys = world
     old_closed, recent_closed, old_open = await seed(redis, keys)
-    sweep = RetentionSweep(redis, keys, retention_days=180)
+    log = EventLog(redis, keys, ttl_s=DAY_S * 180)
+    for openid, at in (("o_old", OLD), ("o_recent", RECENT)):
+        await log.append(openid, 0, [{"event": "user", "text": "你好", "timestamp": at}])
+    sweep = RetentionSweep(redis, keys, retention_days=180, trackers=EventLogTrackerHook(redis, keys, DAY_S * 180))
     counted = await sweep.run(now=NOW, dry_run=True)
     assert counted["appeals_erased"] == 1 and (await AppealStore(redis, keys).get(old_closed.ticket_id)).phone
     summary = await sweep.run(now=NOW)
     assert summary["appeals_erased"] == 1 and summary["escalations_removed"] == 1
-    assert summary["conversations_removed"] is None, "Rasa trackers: the tracker store's hook, not wired yet"
+    assert summary["conversations_removed"] == 1
+    assert not await log.exists("o_old") and await log.exists("o_recent")
     store = AppealStore(redis, keys)
     erased = await store.get(old_closed.ticket_id)
     assert erased.status is Status.RESOLVED and erased.history, "the record stays"

@@ -1,0 +1,109 @@
+"""Rasa lock store on redis.asyncio: one conversation's turns run one at a time, in order.
+
+Configured in bot/endpoints.yml as `lock_store: type: bot.trackers.lock_store.AsyncRedisLockStore`.
+
+Rasa's RedisLockStore keeps a JSON list of tickets per conversation and reads and rewrites it
+with a synchronous client several times per turn, on the event loop, and a waiting turn polls
+it once a second. Here a ticket is a member of a per-conversation sorted set scored by its
+expiry, taken and released by single script calls, and a waiting turn polls with a short,
+growing interval. Cost per turn: three to four commands, independent of history and of the
+number of conversations. A holder that dies releases its place when its ticket expires.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from contextlib import asynccontextmanager
+from typing import Any, AsyncGenerator, Optional, Text
+
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
+from redis.asyncio import Redis
+
+from bot.redis_keys import RedisKeys
+from bot.settings import Settings
+
+FIRST_POLL_S = 0.01
+MAX_POLL_S = 0.2
+
+# KEYS: tickets, counter. ARGV: now, lifetime. Returns the new ticket number.
+_TAKE = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+local ticket = redis.call('INCR', KEYS[2])
+local expires = tonumber(ARGV[1]) + tonumber(ARGV[2])
+redis.call('ZADD', KEYS[1], expires, ticket)
+local ttl = math.ceil(tonumber(ARGV[2])) + 1
+redis.call('EXPIRE', KEYS[1], ttl)
+redis.call('EXPIRE', KEYS[2], ttl)
+return ticket
+"""
+
+# KEYS: tickets. ARGV: now, ticket. 1 = the ticket is first in line; 0 = wait; -1 = expired.
+# Every ticket gets the same lifetime (Rasa's LOCK_LIFETIME), so expiry order is ticket order.
+_IS_FIRST = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if not redis.call('ZSCORE', KEYS[1], ARGV[2]) then return -1 end
+local first = redis.call('ZRANGE', KEYS[1], 0, 0)
+if first[1] == ARGV[2] then return 1 end
+return 0
+"""
+
+# KEYS: tickets, counter. ARGV: ticket.
+_RELEASE = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('DEL', KEYS[1], KEYS[2]) end
+return 1
+"""
+
+
+class AsyncRedisLockStore(LockStore):
+    def __init__(self, endpoint_config: Any = None, redis_url: Optional[Text] = None) -> None:
+        settings = Settings.from_env()
+        self._url = redis_url or settings.redis.url
+        self._keys = RedisKeys(settings.key_prefix)
+        self._redis: Optional[Redis] = None  # created on first use, inside the server's loop
+        self._scripts: dict = {}
+
+    def _client(self) -> Redis:
+        if self._redis is None:
+            self._redis = Redis.from_url(self._url, decode_responses=True)
+            self._scripts = {name: self._redis.register_script(body)
+                             for name, body in (("take", _TAKE), ("first", _IS_FIRST), ("release", _RELEASE))}
+        return self._redis
+
+    def _lock_keys(self, conversation_id: Text):
+        return [self._keys.conversation_lock(conversation_id), self._keys.conversation_lock_counter(conversation_id)]
+
+    @asynccontextmanager
+    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
+                   wait_time_in_seconds: float = 1) -> AsyncGenerator[TicketLock, None]:
+        self._client()
+        keys = self._lock_keys(conversation_id)
+        ticket = int(await self._scripts["take"](keys=keys, args=[time.time(), lock_lifetime]))
+        try:
+            await self._wait_for_turn(conversation_id, ticket)
+            yield TicketLock(conversation_id)
+        finally:
+            await self._scripts["release"](keys=keys, args=[ticket])
+
+    async def _wait_for_turn(self, conversation_id: Text, ticket: int) -> None:
+        pause = FIRST_POLL_S
+        while True:
+            state = int(await self._scripts["first"](keys=self._lock_keys(conversation_id)[:1],
+                                                     args=[time.time(), ticket]))
+            if state == 1:
+                return
+            if state < 0:
+                raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
+            await asyncio.sleep(pause)
+            pause = min(MAX_POLL_S, pause * 2)
+
+    # Rasa's synchronous ticket-lock API is not used by this store's `lock()`.
+    def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
+        return None
+
+    def delete_lock(self, conversation_id: Text) -> None:
+        return None
+
+    def save_lock(self, lock: TicketLock) -> None:
+        return None
