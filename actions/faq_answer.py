@@ -1,8 +1,16 @@
-"""Answer the FAQ topic the ResponseSelector chose; a worker angry for several messages in a
-row is handed to a person as well."""
+"""FAQ answers that need code.
+
+Outside a form the answer is Rasa's own retrieval response (`utter_faq`), given without the
+action server; `action_faq_followup` runs after it and only adds what needs code: a worker
+angry for several messages in a row is handed to a person as well. If the action server is
+down, the worker still has the answer.
+
+Inside a form (which needs the action server anyway) `action_answer_faq` decides first whether
+the message is really an answer to the form's question; only then is the FAQ answered.
+"""
 from __future__ import annotations
 
-from typing import Any, Dict, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,6 +22,20 @@ from actions.form_answers import tracker_answered_slot
 ANGER_LEAD = "听得出您很着急，这种情况确实让人窝火。"
 
 
+async def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    if sustained_anger(tracker.events):
+        return await hand_to_person(dispatcher, tracker, REASON_ANGER, lead=ANGER_LEAD)
+    return []
+
+
+class ActionFaqFollowUp(Action):
+    def name(self) -> Text:
+        return "action_faq_followup"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        return await follow_up(dispatcher, tracker)
+
+
 class ActionAnswerFaq(Action):
     def name(self) -> Text:
         return "action_answer_faq"
@@ -23,6 +45,4 @@ class ActionAnswerFaq(Action):
             return []  # an answer to the form's question, not an FAQ question: the form takes it
         topic = faq_topic(tracker.latest_message, min_confidence=0.0)
         dispatcher.utter_message(response=f"utter_faq/{topic}" if topic else "utter_help")
-        if sustained_anger(tracker.events):
-            return await hand_to_person(dispatcher, tracker, REASON_ANGER, lead=ANGER_LEAD)
-        return []
+        return await follow_up(dispatcher, tracker)

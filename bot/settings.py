@@ -72,6 +72,8 @@ class Settings:
     trusted_proxies: Tuple[Union[ipaddress.IPv4Network, ipaddress.IPv6Network], ...] = ()
     # Days the project keeps a worker's personal data (个人信息保护法); see bot/retention.py.
     retention_days: int = 180
+    # Follow-ups for workers the bot could not answer while Redis was down (bot/follow_up.py).
+    follow_up_spool: Optional[Path] = None
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
@@ -82,11 +84,12 @@ class Settings:
         simulator_port = _port(values, "WECHAT_SIM_PORT", 5095)
         # Development mode talks to the local WeChat simulator unless told otherwise.
         api_default = f"http://127.0.0.1:{simulator_port}" if dev_mode else DEFAULT_WECHAT_API_BASE
+        redis = _redis(values.get("REDIS_URL", ""))
         return cls(
             rasa_port=_port(values, "RASA_PORT", 5005),
             action_port=_port(values, "ACTION_PORT", 5055),
             console_port=_port(values, "CONSOLE_PORT", 8080),
-            redis=_redis(values.get("REDIS_URL", "")),
+            redis=redis,
             key_prefix=_key_prefix(values.get("KEY_PREFIX", "gh:")),
             wechat_token=_wechat_token(wechat["WECHAT_TOKEN"]),
             wechat_appid=_required(wechat, "WECHAT_APPID", r"wx[0-9a-zA-Z]{6,30}"),
@@ -100,6 +103,7 @@ class Settings:
             dev_mode=dev_mode,
             trusted_proxies=_networks(values, "TRUSTED_PROXIES"),
             retention_days=_count(values, "RETENTION_DAYS", 180, high=3650),
+            follow_up_spool=_path(values, "FOLLOW_UP_SPOOL", _default_spool(redis)),
         )
 
 
@@ -172,6 +176,21 @@ def _redis(raw: str) -> RedisTarget:
     except ValueError:
         raise SettingsError("REDIS_URL", "port and database number must be integers") from None
     return RedisTarget(parsed.hostname, port, db, parsed.password, embedded=False)
+
+
+def _default_spool(redis: RedisTarget) -> Path:
+    # One spool per Redis database: a replay must never carry follow-ups into another stack's queue.
+    return ROOT / "var" / f"follow-up-spool-{redis.host}-{redis.port}-{redis.db}.jsonl"
+
+
+def _path(values: Mapping[str, str], name: str, default: Path) -> Path:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return default
+    path = Path(raw) if Path(raw).is_absolute() else ROOT / raw
+    if path.is_dir():
+        raise SettingsError(name, f"must be a file path, {raw!r} is a directory")
+    return path
 
 
 def _api_token(raw: str) -> str:

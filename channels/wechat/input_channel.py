@@ -17,10 +17,11 @@ import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.follow_up import BUSY_TEXT, OUTAGE_ERRORS
 from bot.settings import Settings
 from channels.wechat import log_privacy
 from channels.wechat.inbound import Inbound, interpret
@@ -36,7 +37,6 @@ from channels.wechat.security import (
 
 logger = logging.getLogger(__name__)
 
-BOT_FAILED = "抱歉，系统暂时有点忙，请稍后再发一次；着急的话请拨打12351职工服务热线。"
 TYPING_KEY_TTL_S = 15
 TIMESTAMP_TRUST_S = 60  # beyond this the query timestamp is clock skew, not queueing
 QUERY_FIELDS = ("timestamp", "nonce", "msg_signature", "encrypt_type")
@@ -57,6 +57,7 @@ class WeChatInput(InputChannel):
         self.cipher = (MessageCipher(settings.wechat_token, settings.wechat_aes_key, settings.wechat_appid)
                        if settings.wechat_aes_key else None)
         self._runtime: Optional[ChannelRuntime] = None
+        self._app: Optional[Sanic] = None  # the server, for its agent's tracker store
         self._tasks: Set[asyncio.Task] = set()
 
     @property
@@ -74,6 +75,11 @@ class WeChatInput(InputChannel):
         # Before the server starts (and forks its workers): no query string or OpenID in any log.
         log_privacy.install(self.settings.wechat_secret)
         webhook = Blueprint("wechat_webhook", __name__)
+
+        @webhook.listener("after_server_start")
+        async def start_background(app: Sanic, _loop) -> None:
+            self._app = app
+            self.runtime.start_replay()
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -155,58 +161,159 @@ class WeChatInput(InputChannel):
         return max(0.0, self.settings.wechat_reply_deadline - elapsed)
 
     async def _answer(self, inbound: Inbound, on_new_message, started: tuple) -> Optional[str]:
+        """The passive reply (None: `success`). Never raises: whatever fails, the worker is
+        answered, and recorded for follow-up when the bot could not answer."""
+        try:
+            return await self._answer_once(inbound, on_new_message, started)
+        except Exception:
+            logger.exception("answering a WeChat message failed")
+            await self._record_follow_up(inbound)
+            return BUSY_TEXT
+
+    async def _answer_once(self, inbound: Inbound, on_new_message, started: tuple) -> Optional[str]:
         runtime = self.runtime
-        if not await runtime.ledger.claim(inbound.dedup_key):
-            outcome = await runtime.ledger.wait_for_outcome(inbound.dedup_key, self._remaining(*started))
-            return outcome.reply if outcome and not outcome.delivered_async else None
-        if inbound.record:
-            await runtime.records.apply(inbound.openid, inbound.record)
-        kept = [] if inbound.is_event else await runtime.outbox.take_undelivered(inbound.openid)
+        try:
+            claimed = await runtime.ledger.claim(inbound.dedup_key)
+        except OUTAGE_ERRORS as error:
+            # Without the ledger the bot cannot run exactly once (nor at all: Rasa keeps its
+            # trackers and locks in Redis), so the worker is answered and followed up instead.
+            logger.warning("Redis unreachable, message answered without the bot: %s", error)
+            return await self._answer_in_outage(inbound)
+        if not claimed:
+            return await self._outcome_of_first_attempt(inbound, started)
+        if await self._answered_during_outage(inbound):
+            return BUSY_TEXT
+        await self._apply_record(inbound)
+        kept = [] if inbound.is_event else await self._take_kept(inbound.openid)
         if inbound.bot_text is None:
             return await self._finish(inbound, merge([*kept, inbound.direct_reply or ""]))
-        output = WeChatOutput()
-        turn = asyncio.ensure_future(self._run_bot(on_new_message, inbound, output))
+        turn = asyncio.ensure_future(self._run_bot(on_new_message, inbound))
         try:
-            await asyncio.wait_for(asyncio.shield(turn), timeout=self._remaining(*started))
+            said = await asyncio.wait_for(asyncio.shield(turn), timeout=self._remaining(*started))
         except asyncio.TimeoutError:
-            self._keep(self._deliver_later(turn, inbound, output, kept))
-            await runtime.ledger.finish(inbound.dedup_key, Outcome(None, delivered_async=True))
+            self._keep(self._deliver_later(turn, inbound, kept))
+            await self._settle(inbound, Outcome(None, delivered_async=True))
             return None
-        return await self._finish(inbound, merge([*kept, output.rendered()]))
+        return await self._finish(inbound, merge([*kept, said]))
+
+    async def _outcome_of_first_attempt(self, inbound: Inbound, started: tuple) -> Optional[str]:
+        """A retry or replay: carry the first attempt's passive answer back, run nothing."""
+        try:
+            outcome = await self.runtime.ledger.wait_for_outcome(inbound.dedup_key, self._remaining(*started))
+        except OUTAGE_ERRORS:
+            return BUSY_TEXT  # the first attempt answers and records the worker itself
+        return outcome.reply if outcome and not outcome.delivered_async else None
+
+    async def _answer_in_outage(self, inbound: Inbound) -> Optional[str]:
+        if inbound.bot_text is None:
+            if inbound.record:
+                logger.warning("Redis unreachable: a %s message's record was not kept", inbound.kind)
+            return inbound.direct_reply
+        await self._record_follow_up(inbound)
+        return BUSY_TEXT
+
+    async def _answered_during_outage(self, inbound: Inbound) -> bool:
+        """A retry, after Redis came back, of a message already answered during the outage."""
+        try:
+            if not await self.runtime.follow_ups.answered_during_outage(inbound.dedup_key):
+                return False
+        except OSError as error:
+            logger.error("follow-up spool unreadable: %s", error)
+            return False
+        await self._settle(inbound, Outcome(BUSY_TEXT, delivered_async=False))
+        return True
+
+    async def _apply_record(self, inbound: Inbound) -> None:
+        if not inbound.record:
+            return
+        try:
+            await self.runtime.records.apply(inbound.openid, inbound.record)
+        except OUTAGE_ERRORS as error:
+            logger.warning("Redis unreachable: a %s message's record was not kept: %s", inbound.kind, error)
+
+    async def _take_kept(self, openid: str) -> list:
+        try:
+            return await self.runtime.outbox.take_undelivered(openid)
+        except OUTAGE_ERRORS as error:  # they stay in Redis for a later message
+            logger.warning("Redis unreachable: kept texts not read: %s", error)
+            return []
 
     async def _finish(self, inbound: Inbound, text: str) -> Optional[str]:
         """Record the passive reply for retries; parts past 2048 bytes go as customer-service messages."""
         chunks = split_utf8(text) if text else []
         passive = chunks[0] if chunks else None
         if len(chunks) > 1:
-            self._keep(self.runtime.outbox.send(inbound.openid, "\n".join(chunks[1:])))
-        await self.runtime.ledger.finish(inbound.dedup_key, Outcome(passive, delivered_async=False))
+            self._keep(self._send(inbound, "\n".join(chunks[1:])))
+        await self._settle(inbound, Outcome(passive, delivered_async=False))
         return passive
 
-    async def _run_bot(self, on_new_message, inbound: Inbound, output: WeChatOutput) -> None:
+    async def _settle(self, inbound: Inbound, outcome: Outcome) -> None:
+        try:
+            await self.runtime.ledger.finish(inbound.dedup_key, outcome)
+        except OUTAGE_ERRORS as error:
+            # The running claim expires by itself; the worker's answer is not held up for it.
+            logger.warning("Redis unreachable: outcome of a message not recorded: %s", error)
+
+    async def _run_bot(self, on_new_message, inbound: Inbound) -> str:
+        """What the bot said in this turn. A turn in which it said nothing although the
+        conversation is not paused (action server down, an exception, Redis failing) is
+        answered with BUSY_TEXT and the worker is recorded for staff to follow up."""
+        output = WeChatOutput()
         metadata = {"wechat": inbound.metadata}
         try:
             await on_new_message(UserMessage(inbound.bot_text, output, inbound.openid,
                                              input_channel=self.name(), metadata=metadata))
         except Exception:
             logger.exception("the bot failed on a WeChat message")
-            output.messages.append({"text": BOT_FAILED})
+        said = output.rendered()
+        if said or await self._paused(inbound.openid):
+            return said
+        logger.warning("silent turn on a WeChat message: answered busy, worker queued for follow-up")
+        await self._record_follow_up(inbound)
+        return BUSY_TEXT
 
-    async def _deliver_later(self, turn: asyncio.Future, inbound: Inbound, output: WeChatOutput, kept) -> None:
+    async def _paused(self, openid: str) -> bool:
+        """Whether the conversation is paused (the bot handed it to a person, or staff took it
+        over): then the bot's silence is right. Read from the tracker Rasa itself consults."""
+        agent = getattr(self._app.ctx, "agent", None) if self._app is not None else None
+        if agent is None or agent.tracker_store is None:
+            return False
+        try:
+            tracker = await agent.tracker_store.retrieve(openid)
+        except Exception as error:  # unknown is treated as not paused: better a busy text than silence
+            logger.warning("could not read whether a conversation is paused: %s", error)
+            return False
+        return tracker is not None and tracker.is_paused()
+
+    async def _record_follow_up(self, inbound: Inbound) -> None:
+        try:
+            await self.runtime.follow_ups.record(inbound.openid, inbound.bot_text, inbound.dedup_key, self.name())
+        except Exception:  # the worker is still answered; the log is the last record left
+            logger.exception("follow-up NOT recorded for an unanswered WeChat message %s", inbound.dedup_key)
+
+    async def _deliver_later(self, turn: asyncio.Future, inbound: Inbound, kept) -> None:
         await self._show_typing(inbound.openid)
-        await turn
-        text = merge([*kept, output.rendered()])
+        said = await turn
+        text = merge([*kept, said])
         if text:
+            await self._send(inbound, text)
+
+    async def _send(self, inbound: Inbound, text: str) -> None:
+        try:
             await self.runtime.outbox.send(inbound.openid, text)
+        except OUTAGE_ERRORS as error:
+            # Neither sent nor kept for later: the worker heard nothing, so staff follow up.
+            logger.warning("Redis unreachable: customer-service message lost: %s", error)
+            await self._record_follow_up(inbound)
 
     async def _show_typing(self, openid: str) -> None:
         # WeChat refuses a second indicator while one shows (45081): one per worker at a time.
         runtime = self.runtime
-        if await runtime.redis.set(runtime.keys.wechat_typing(openid), "1", nx=True, ex=TYPING_KEY_TTL_S):
-            try:
+        try:
+            if await runtime.redis.set(runtime.keys.wechat_typing(openid), "1", nx=True, ex=TYPING_KEY_TTL_S):
                 await runtime.api.typing(openid)
-            except Exception as error:  # the indicator is a courtesy; never fail the answer for it
-                logger.info("typing indicator not shown: %s", error)
+        except Exception as error:  # the indicator is a courtesy; never fail the answer for it
+            logger.info("typing indicator not shown: %s", error)
 
     def _keep(self, coroutine) -> None:
         task = asyncio.ensure_future(coroutine)

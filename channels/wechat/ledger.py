@@ -43,6 +43,13 @@ class InboundLedger:
         state = {"state": "done", "reply": outcome.reply, "async": outcome.delivered_async}
         await self._redis.set(self._keys.wechat_dedup(message_key), json.dumps(state, ensure_ascii=False), ex=DONE_TTL_S)
 
+    async def settle_unless_known(self, message_key: str, outcome: Outcome) -> None:
+        """Record an outcome for a message answered while Redis was down, unless the ledger
+        already knows the message (a claim or an outcome wins)."""
+        state = {"state": "done", "reply": outcome.reply, "async": outcome.delivered_async}
+        await self._redis.set(self._keys.wechat_dedup(message_key), json.dumps(state, ensure_ascii=False),
+                              nx=True, ex=DONE_TTL_S)
+
     async def wait_for_outcome(self, message_key: str, timeout: float) -> Optional[Outcome]:
         deadline = time.monotonic() + timeout
         key = self._keys.wechat_dedup(message_key)

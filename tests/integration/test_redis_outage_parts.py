@@ -1,0 +1,112 @@
+"""The parts that meet a Redis outage, against a real Redis that is stopped and started again:
+the follow-up record (human queue, else the local spool, replayed later) and the fail-fast
+tracker store (an error, never a made-up tracker)."""
+from __future__ import annotations
+
+import pytest
+from rasa.core.agent import Agent
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from redis.asyncio import Redis
+
+from bot.escalations import EscalationStore
+from bot.fail_fast_tracker_store import FailFastRedisTrackerStore, TrackerStoreUnavailable
+from bot.follow_up import REASON_SYSTEM_BUSY, FollowUps
+from bot.follow_up_spool import FollowUpSpool
+from bot.redis_keys import RedisKeys
+from bot.redis_server import free_port, start_redis
+
+pytestmark = pytest.mark.integration
+KEYS = RedisKeys("outage:")
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    server = {"port": free_port(), "dir": tmp_path / "redis"}
+    server["process"] = start_redis(server["port"], server["dir"])
+    yield server
+    server["process"].terminate()
+    server["process"].wait(10)
+
+
+def stop(server) -> None:
+    server["process"].terminate()
+    server["process"].wait(30)
+
+
+def restart(server) -> None:
+    server["process"] = start_redis(server["port"], server["dir"])
+
+
+@pytest.fixture
+async def redis_client(redis_server):
+    client = Redis(port=redis_server["port"], decode_responses=True, socket_connect_timeout=1)
+    yield client
+    await client.close()
+
+
+async def test_follow_up_queued_then_spooled_in_an_outage_and_replayed_once(redis_server, redis_client, tmp_path):
+    escalations = EscalationStore(redis_client, KEYS)
+    follow_ups = FollowUps(escalations, FollowUpSpool(tmp_path / "spool.jsonl"))
+    assert await follow_ups.record("o_up", "你好", "k-up", "wechat") == "queued"
+    assert (await escalations.get("o_up")).reason == REASON_SYSTEM_BUSY
+
+    stop(redis_server)
+    assert await follow_ups.record("o_down", "欠薪三个月", "k-down", "wechat") == "spooled"
+    assert await follow_ups.record("o_down", "欠薪三个月", "k-down", "wechat") == "spooled"  # retry
+    assert await follow_ups.answered_during_outage("k-down")
+    marked = []
+
+    async def mark(key):
+        marked.append(key)
+
+    assert await follow_ups.replay(mark) == 0  # Redis still down: nothing lost, nothing marked
+    assert await follow_ups.answered_during_outage("k-down") and marked == []
+
+    restart(redis_server)
+    assert await follow_ups.replay(mark) == 1
+    assert await follow_ups.replay(mark) == 0
+    escalation = await escalations.get("o_down")
+    assert escalation.reason == REASON_SYSTEM_BUSY and escalation.excerpt == "欠薪三个月"
+    assert marked == ["k-down"] and not await follow_ups.answered_during_outage("k-down")
+    assert [e.openid for e in await escalations.waiting()] == ["o_up", "o_down"]
+
+
+def tracker_with(sender: str, text: str) -> DialogueStateTracker:
+    tracker = DialogueStateTracker(sender, slots=[])
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0}))
+    return tracker
+
+
+async def test_tracker_store_errors_instead_of_forking_the_conversation(redis_server):
+    store = FailFastRedisTrackerStore(domain=Domain.empty(), host="127.0.0.1", port=redis_server["port"], db=0)
+    tracker_store = Agent(tracker_store=store).tracker_store  # wrapped by Rasa as in the server
+    await tracker_store.save(tracker_with("o_fork", "第一句"))
+
+    stop(redis_server)
+    with pytest.raises(TrackerStoreUnavailable):
+        await tracker_store.retrieve("o_fork")  # Rasa's wrapper alone returns None: a fresh tracker
+    with pytest.raises(TrackerStoreUnavailable):
+        await tracker_store.save(tracker_with("o_fork", "断线时的一句"))  # never to memory
+
+    restart(redis_server)
+    kept = await tracker_store.retrieve("o_fork")
+    assert [e.text for e in kept.events if isinstance(e, UserUttered)] == ["第一句"]
+
+
+def test_tracker_store_refuses_to_start_without_redis():
+    with pytest.raises(TrackerStoreUnavailable):
+        FailFastRedisTrackerStore(domain=Domain.empty(), host="127.0.0.1", port=free_port(), startup_wait=1)
+
+
+def test_endpoints_use_the_fail_fast_store(monkeypatch):
+    from rasa.core.utils import read_endpoints_from_path
+
+    from bot.settings import ROOT
+    for name, value in {"RASA_REDIS_HOST": "127.0.0.1", "RASA_REDIS_PORT": "6390", "RASA_REDIS_DB": "0",
+                        "RASA_REDIS_PASSWORD": "", "ACTION_PORT": "5055"}.items():
+        monkeypatch.setenv(name, value)
+    endpoints = read_endpoints_from_path(ROOT / "bot" / "endpoints.yml")
+    assert endpoints.tracker_store.type == "bot.fail_fast_tracker_store.FailFastRedisTrackerStore"
