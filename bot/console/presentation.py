@@ -18,6 +18,7 @@ REASON_LABELS = {
     "sustained anger": "职工情绪激动",
     "emergency": "紧急情况",
     "staff took over": "工作人员主动接管",
+    "system_busy": "系统故障未能答复，请跟进",
 }
 PRIORITY_LABELS = {"emergency": "紧急", "urgent": "加急", "normal": "普通"}
 STATE_LABELS = {"waiting": "等待接管", "taken": "已接管"}

@@ -65,3 +65,13 @@ def test_production_settings_accepted_and_aes_key_checked():
     with pytest.raises(SettingsError) as raised:
         Settings.from_env({**env, "WECHAT_AES_KEY": "too-short"})
     assert raised.value.variable == "WECHAT_AES_KEY"
+
+
+def test_follow_up_spool_is_one_file_per_redis_database(tmp_path):
+    embedded = Settings.from_env({}).follow_up_spool
+    other = Settings.from_env({"REDIS_URL": "redis://10.1.2.3:6400/4"}).follow_up_spool
+    assert embedded.parent == other.parent and embedded != other
+    assert Settings.from_env({"FOLLOW_UP_SPOOL": str(tmp_path / "s.jsonl")}).follow_up_spool == tmp_path / "s.jsonl"
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env({"FOLLOW_UP_SPOOL": str(tmp_path)})
+    assert refused.value.variable == "FOLLOW_UP_SPOOL"
