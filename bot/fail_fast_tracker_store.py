@@ -11,8 +11,11 @@ the worker calmly and records the follow-up (bot/follow_up.py).
 It also refuses to start without Redis (a ping at construction), and bounds every Redis call
 so a hung server fails a turn rather than freezing the event loop.
 
-Configured in bot/endpoints.yml (`tracker_store.type`). Self-contained on purpose: the
-project's own tracker store can replace it without touching anything else.
+Configured in bot/endpoints.yml (`tracker_store.type`). Rasa's loader itself falls back to
+memory when a configured class cannot be imported (`_load_from_module_name_in_endpoint_config`),
+so the server also checks at start-up that its store is not in memory (`refuse_in_memory`,
+called by the WeChat channel). Self-contained on purpose: the project's own tracker store can
+replace it without touching anything else.
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ import time
 from typing import Any, Optional
 
 from rasa.core.agent import Agent
-from rasa.core.tracker_store import FailSafeTrackerStore, RedisTrackerStore, TrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore, RedisTrackerStore, TrackerStore
 from redis.exceptions import BusyLoadingError, RedisError
 
 logger = logging.getLogger(__name__)
@@ -62,6 +65,17 @@ def _wait_until_reachable(client: Any, startup_wait: float) -> None:
 
 def _refuse(error: Exception) -> None:
     raise TrackerStoreUnavailable(f"tracker store Redis failed: {error}") from error
+
+
+def refuse_in_memory(agent: Any) -> None:
+    """Start-up check for the server: its conversations must live in Redis, never in memory."""
+    store = getattr(agent, "tracker_store", None)
+    while getattr(store, "_tracker_store", None) is not None:
+        store = store._tracker_store
+    if store is None or isinstance(store, InMemoryTrackerStore):
+        raise TrackerStoreUnavailable("the Rasa server has no persistent tracker store (check bot/endpoints.yml "
+                                      "and that its tracker store class imports); refusing to serve from memory")
+    logger.info("tracker store: %s", type(store).__name__)
 
 
 def _wraps_fail_fast(store: Optional[TrackerStore]) -> bool:

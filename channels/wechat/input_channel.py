@@ -21,6 +21,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.fail_fast_tracker_store import refuse_in_memory
 from bot.follow_up import BUSY_TEXT, OUTAGE_ERRORS
 from bot.settings import Settings
 from channels.wechat import log_privacy
@@ -78,6 +79,8 @@ class WeChatInput(InputChannel):
 
         @webhook.listener("after_server_start")
         async def start_background(app: Sanic, _loop) -> None:
+            # A conversation kept in this process's memory would fork from the real one.
+            refuse_in_memory(getattr(app.ctx, "agent", None))
             self._app = app
             self.runtime.start_replay()
 

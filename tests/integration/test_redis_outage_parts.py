@@ -110,3 +110,13 @@ def test_endpoints_use_the_fail_fast_store(monkeypatch):
         monkeypatch.setenv(name, value)
     endpoints = read_endpoints_from_path(ROOT / "bot" / "endpoints.yml")
     assert endpoints.tracker_store.type == "bot.fail_fast_tracker_store.FailFastRedisTrackerStore"
+
+
+def test_a_server_with_conversations_in_memory_is_refused(redis_server):
+    from bot.fail_fast_tracker_store import refuse_in_memory
+    with pytest.raises(TrackerStoreUnavailable):
+        refuse_in_memory(Agent())  # what Rasa builds when the configured store cannot be imported
+    with pytest.raises(TrackerStoreUnavailable):
+        refuse_in_memory(None)  # no agent loaded at all
+    store = FailFastRedisTrackerStore(domain=Domain.empty(), host="127.0.0.1", port=redis_server["port"])
+    refuse_in_memory(Agent(tracker_store=store))
