@@ -173,6 +173,7 @@ async def test_action_server_down_faq_still_answered_other_turns_busy_and_queued
             silent = await wechat.send_text(paused, "你好，还在吗")
     finally:
         holder.release()
+    assert stack.process.poll() is None, "the launcher stopped the whole stack when the action server died (finding 3)"
     assert holder.refused > 0  # the bot really called the dead action server
     assert "150%" in faq and BUSY_TEXT not in faq
     assert other == BUSY_TEXT
