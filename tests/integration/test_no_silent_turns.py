@@ -36,7 +36,6 @@ from bot.settings import DEV_WECHAT
 from channels.wechat_sim.official_account import OfficialAccountClient, WebhookResult
 from tests.integration.stack import Stack
 
-pytestmark = pytest.mark.integration
 TOKEN, APPID, AES_KEY = DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"], DEV_WECHAT["WECHAT_AES_KEY"]
 KEYS = RedisKeys("gh:")
 API_TOKEN = "silent-turns-test-token-0123456789"
@@ -44,7 +43,8 @@ PATIENCE_S = 90  # upper bound for eventual outcomes (a loaded 2-core machine); 
 
 
 @pytest.fixture(scope="module")
-def own_redis(tmp_path_factory):
+def redis_server(tmp_path_factory):
+    """This module's own Redis, in place of the session's: it is stopped mid-run."""
     data_dir, port = tmp_path_factory.mktemp("silent-redis"), free_port()
     server = {"port": port, "dir": data_dir, "process": start_redis(port, data_dir)}
     yield server
@@ -58,17 +58,17 @@ def spool(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def stack(own_redis, spool, model_path, tmp_path_factory):
+def stack(redis_server, spool, model_path, tmp_path_factory):
     env = {"FOLLOW_UP_SPOOL": str(spool), "RASA_API_TOKEN": API_TOKEN}
-    url = f"redis://127.0.0.1:{own_redis['port']}/0"
+    url = f"redis://127.0.0.1:{redis_server['port']}/0"
     running = Stack(url, tmp_path_factory.mktemp("silent") / "launcher.log", env).start()
     yield running
     running.kill()
 
 
 @pytest.fixture
-def store(own_redis):
-    return redis.Redis(port=own_redis["port"], decode_responses=True)
+def store(redis_server):
+    return redis.Redis(port=redis_server["port"], decode_responses=True)
 
 
 def openid() -> str:
@@ -120,14 +120,14 @@ def wait_until(condition, what: str):
 
 
 # --- Redis outage ---------------------------------------------------------------------------
-async def test_redis_outage_answers_calmly_spools_and_replays_without_running_twice(stack, own_redis, store, spool):
+async def test_redis_outage_answers_calmly_spools_and_replays_without_running_twice(stack, redis_server, store, spool):
     sender = openid()
     async with client(stack) as wechat:
         before = await wechat.send_text(sender, "加班费怎么算")
         assert "150%" in await answer_of(stack, before, sender)
 
-        own_redis["process"].terminate()
-        own_redis["process"].wait(30)
+        redis_server["process"].terminate()
+        redis_server["process"].wait(30)
         xml = wechat.message_xml(sender, "text", [("Content", "老板拖欠我三个月工资")], 930001)
         during = await wechat.post_xml(xml, sender)
         retry = await wechat.post_xml(xml, sender)
@@ -141,7 +141,7 @@ async def test_redis_outage_answers_calmly_spools_and_replays_without_running_tw
         assert sorted(e["openid"] for e in entries) == sorted([sender, other]), entries  # the retry added nothing
         assert {e["text"] for e in entries} == {"老板拖欠我三个月工资", "单位不给交社保怎么办"}
 
-        own_redis["process"] = start_redis(own_redis["port"], own_redis["dir"])
+        redis_server["process"] = start_redis(redis_server["port"], redis_server["dir"])
         for worker in (sender, other):
             entry = wait_until(lambda: queued(store, worker), f"{worker} in the human queue")
             assert entry["reason"] == REASON_SYSTEM_BUSY

@@ -17,7 +17,6 @@ from bot.follow_up_spool import FollowUpSpool
 from bot.redis_keys import RedisKeys
 from bot.redis_server import free_port, start_redis
 
-pytestmark = pytest.mark.integration
 KEYS = RedisKeys("outage:")
 
 
