@@ -16,7 +16,7 @@ from typing import Awaitable, Callable, Optional
 
 from redis.exceptions import RedisError
 
-from bot.escalations import EscalationStore
+from bot.escalations import EscalationBusy, EscalationStore
 from bot.follow_up_spool import FollowUpSpool
 
 logger = logging.getLogger(__name__)
@@ -27,6 +27,8 @@ BUSY_TEXT = ("抱歉，系统繁忙，这次没能及时回复您。您的留言
 REASON_SYSTEM_BUSY = "system_busy"
 # What a Redis outage looks like from redis-py: refused or dropped connections, timeouts.
 OUTAGE_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
+# Why the queue may not take a worker right now (then the spool keeps them).
+QUEUE_UNAVAILABLE = (*OUTAGE_ERRORS, EscalationBusy)
 
 
 class FollowUps:
@@ -43,8 +45,8 @@ class FollowUps:
         try:
             await self._queue(openid, text)
             return "queued"
-        except OUTAGE_ERRORS as error:
-            logger.warning("human queue unreachable (%s); follow-up spooled to %s", error, self._spool.path)
+        except QUEUE_UNAVAILABLE as error:
+            logger.warning("human queue unavailable (%s); follow-up spooled to %s", error, self._spool.path)
         entry = {"openid": openid, "text": (text or "")[:500], "message_key": message_key,
                  "channel": channel, "at": self._clock()}
         await asyncio.to_thread(self._spool.append, entry)
@@ -71,8 +73,8 @@ class FollowUps:
                 if entry.get("message_key"):
                     await mark_answered(entry["message_key"])
                 delivered += 1
-        except OUTAGE_ERRORS as error:
-            logger.info("follow-up replay paused, Redis still unreachable: %s", error)
+        except QUEUE_UNAVAILABLE as error:
+            logger.info("follow-up replay paused, the human queue is still unavailable: %s", error)
         finally:
             await asyncio.to_thread(batch.close, batch.entries[delivered:])
         if delivered:

@@ -21,7 +21,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.fail_fast_tracker_store import refuse_in_memory
+from bot.tracker_store_check import refuse_in_memory
 from bot.follow_up import BUSY_TEXT, OUTAGE_ERRORS
 from bot.settings import Settings
 from channels.wechat import log_privacy
@@ -292,7 +292,7 @@ class WeChatInput(InputChannel):
         try:
             await self.runtime.follow_ups.record(inbound.openid, inbound.bot_text, inbound.dedup_key, self.name())
         except Exception:  # the worker is still answered; the log is the last record left
-            logger.exception("follow-up NOT recorded for an unanswered WeChat message %s", inbound.dedup_key)
+            logger.exception("follow-up NOT recorded for an unanswered WeChat message (%s)", pseudonym(inbound.openid))
 
     async def _deliver_later(self, turn: asyncio.Future, inbound: Inbound, kept) -> None:
         await self._show_typing(inbound.openid)

@@ -22,23 +22,27 @@ import struct
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 from pathlib import Path
 from typing import List, Optional
 
 import aiohttp
 import pytest
 import redis
+from redis.asyncio import Redis as AsyncRedis
 
+from bot.escalations import EscalationStore
 from bot.follow_up import BUSY_TEXT, REASON_SYSTEM_BUSY
 from bot.redis_keys import RedisKeys
 from bot.redis_server import free_port, start_redis
 from bot.settings import DEV_WECHAT
 from channels.wechat_sim.official_account import OfficialAccountClient, WebhookResult
+from tests.integration import rasa_tracker
 from tests.integration.stack import Stack
 
 TOKEN, APPID, AES_KEY = DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"], DEV_WECHAT["WECHAT_AES_KEY"]
 KEYS = RedisKeys("gh:")
-API_TOKEN = "silent-turns-test-token-0123456789"
 PATIENCE_S = 90  # upper bound for eventual outcomes (a loaded 2-core machine); never asserted as a speed
 
 
@@ -59,7 +63,7 @@ def spool(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def stack(redis_server, spool, model_path, tmp_path_factory):
-    env = {"FOLLOW_UP_SPOOL": str(spool), "RASA_API_TOKEN": API_TOKEN}
+    env = {"FOLLOW_UP_SPOOL": str(spool)}
     url = f"redis://127.0.0.1:{redis_server['port']}/0"
     running = Stack(url, tmp_path_factory.mktemp("silent") / "launcher.log", env).start()
     yield running
@@ -95,15 +99,21 @@ async def answer_of(stack, result: WebhookResult, sender: str) -> str:
     return ""
 
 
-def user_texts(store, sender: str) -> List[str]:
-    raw = store.get(f"tracker:{sender}")
-    return [e["text"] for e in json.loads(raw)["events"] if e.get("event") == "user"] if raw else []
+def user_texts(stack, sender: str) -> List[str]:
+    return rasa_tracker.user_texts(stack.rasa_port, sender, stack.api_token)
 
 
 def queued(store, sender: str) -> Optional[dict]:
-    raw = store.get(KEYS.handoff(sender))
-    in_queue = store.zscore(KEYS.handoff_queue(), sender) is not None
-    return json.loads(raw) if raw and in_queue else None
+    """The worker's entry in the human queue, read through the store the console uses."""
+    async def read():
+        client = AsyncRedis(port=store.connection_pool.connection_kwargs["port"], decode_responses=True)
+        try:
+            waiting = await EscalationStore(client, KEYS).waiting(limit=1000)
+        finally:
+            await client.close()
+        return next((asdict(e) for e in waiting if e.openid == sender), None)
+    with ThreadPoolExecutor(1) as thread:  # the tests' own event loop is busy awaiting
+        return thread.submit(asyncio.run, read()).result()
 
 
 def spooled(spool: Path) -> List[dict]:
@@ -152,9 +162,9 @@ async def test_redis_outage_answers_calmly_spools_and_replays_without_running_tw
         after_text = await answer_of(stack, after, sender)
 
     assert late_retry.ok and late_retry.reply["Content"] == BUSY_TEXT
-    assert "老板拖欠我三个月工资" not in user_texts(store, sender)  # the bot never ran on it, not even late
+    assert "老板拖欠我三个月工资" not in user_texts(stack, sender)  # the bot never ran on it, not even late
     assert "试用期" in after_text and after_text != BUSY_TEXT
-    assert user_texts(store, sender).count("试用期最长多久") == 1
+    assert user_texts(stack, sender).count("试用期最长多久") == 1
     assert queued(store, sender)["excerpt"] == "老板拖欠我三个月工资"
 
 
@@ -186,7 +196,7 @@ async def test_action_server_down_faq_still_answered_other_turns_busy_and_queued
 async def pause_conversation(stack, sender: str) -> None:
     url = f"http://127.0.0.1:{stack.rasa_port}/conversations/{sender}/tracker/events"
     async with aiohttp.ClientSession() as http:
-        async with http.post(url, params={"token": API_TOKEN}, json=[{"event": "pause"}]) as response:
+        async with http.post(url, params={"token": stack.api_token}, json=[{"event": "pause"}]) as response:
             assert response.status == 200, await response.text()
 
 

@@ -1,21 +1,20 @@
 """The parts that meet a Redis outage, against a real Redis that is stopped and started again:
-the follow-up record (human queue, else the local spool, replayed later) and the fail-fast
-tracker store (an error, never a made-up tracker)."""
+the follow-up record (human queue, else the local spool, replayed later); and the start-up
+check that refuses a server whose conversations would live in memory."""
 from __future__ import annotations
 
 import pytest
 from rasa.core.agent import Agent
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
 from redis.asyncio import Redis
 
 from bot.escalations import EscalationStore
-from bot.fail_fast_tracker_store import FailFastRedisTrackerStore, TrackerStoreUnavailable
 from bot.follow_up import REASON_SYSTEM_BUSY, FollowUps
 from bot.follow_up_spool import FollowUpSpool
 from bot.redis_keys import RedisKeys
 from bot.redis_server import free_port, start_redis
+from bot.tracker_store_check import TrackerStoreUnavailable, refuse_in_memory
+from bot.trackers.store import EventLogTrackerStore
 
 KEYS = RedisKeys("outage:")
 
@@ -72,47 +71,10 @@ async def test_follow_up_queued_then_spooled_in_an_outage_and_replayed_once(redi
     assert [e.openid for e in await escalations.waiting()] == ["o_up", "o_down"]
 
 
-def tracker_with(sender: str, text: str) -> DialogueStateTracker:
-    tracker = DialogueStateTracker(sender, slots=[])
-    tracker.update(ActionExecuted("action_listen"))
-    tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0}))
-    return tracker
-
-
-async def test_tracker_store_errors_instead_of_forking_the_conversation(redis_server):
-    store = FailFastRedisTrackerStore(domain=Domain.empty(), host="127.0.0.1", port=redis_server["port"], db=0)
-    tracker_store = Agent(tracker_store=store).tracker_store  # wrapped by Rasa as in the server
-    await tracker_store.save(tracker_with("o_fork", "第一句"))
-
-    stop(redis_server)
-    with pytest.raises(TrackerStoreUnavailable):
-        await tracker_store.retrieve("o_fork")  # Rasa's wrapper alone returns None: a fresh tracker
-    with pytest.raises(TrackerStoreUnavailable):
-        await tracker_store.save(tracker_with("o_fork", "断线时的一句"))  # never to memory
-
-    restart(redis_server)
-    kept = await tracker_store.retrieve("o_fork")
-    assert [e.text for e in kept.events if isinstance(e, UserUttered)] == ["第一句"]
-
-
-def test_tracker_store_refuses_to_start_without_redis():
-    with pytest.raises(TrackerStoreUnavailable):
-        FailFastRedisTrackerStore(domain=Domain.empty(), host="127.0.0.1", port=free_port(), startup_wait=1)
-
-
-def test_endpoints_use_the_fail_fast_store():
-    import yaml
-
-    from bot.settings import ROOT
-    endpoints = yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text(encoding="utf-8"))
-    assert endpoints["tracker_store"]["type"] == "bot.fail_fast_tracker_store.FailFastRedisTrackerStore"
-
-
 def test_a_server_with_conversations_in_memory_is_refused(redis_server):
-    from bot.fail_fast_tracker_store import refuse_in_memory
     with pytest.raises(TrackerStoreUnavailable):
-        refuse_in_memory(Agent())  # what Rasa builds when the configured store cannot be imported
+        refuse_in_memory(Agent())  # what Rasa builds when the configured store does not import
     with pytest.raises(TrackerStoreUnavailable):
         refuse_in_memory(None)  # no agent loaded at all
-    store = FailFastRedisTrackerStore(domain=Domain.empty(), host="127.0.0.1", port=redis_server["port"])
-    refuse_in_memory(Agent(tracker_store=store))
+    store = EventLogTrackerStore(domain=Domain.empty(), redis_url=f"redis://127.0.0.1:{redis_server['port']}/0")
+    refuse_in_memory(Agent(tracker_store=store))  # the configured store passes
