@@ -158,13 +158,18 @@ async def test_redis_outage_answers_calmly_spools_and_replays_without_running_tw
         wait_until(lambda: not spooled(spool), "the spool emptied")
 
         late_retry = await wechat.post_xml(xml, sender)
-        after = await wechat.send_text(sender, "试用期最长多久")
-        after_text = await answer_of(stack, after, sender)
+        # The bot answers again once its own Redis connections have recovered; a turn before
+        # that may get the busy text, never silence.
+        replies = []
+        for _ in range(3):
+            replies.append(await answer_of(stack, await wechat.send_text(sender, "试用期最长多久"), sender))
+            if replies[-1] != BUSY_TEXT:
+                break
 
     assert late_retry.ok and late_retry.reply["Content"] == BUSY_TEXT
     assert "老板拖欠我三个月工资" not in user_texts(stack, sender)  # the bot never ran on it, not even late
-    assert "试用期" in after_text and after_text != BUSY_TEXT
-    assert user_texts(stack, sender).count("试用期最长多久") == 1
+    assert all(replies) and "试用期" in replies[-1], replies
+    assert user_texts(stack, sender).count("试用期最长多久") == 1  # failed turns ran nothing
     assert queued(store, sender)["excerpt"] == "老板拖欠我三个月工资"
 
 
