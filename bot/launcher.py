@@ -25,7 +25,7 @@ from bot.settings import ROOT, Settings, SettingsError
 from bot.supervisor import PortInUse, ServiceSpec, StartFailed, Supervisor
 
 PYTHON = sys.executable
-STARTUP_TIMEOUT = 240  # seconds: loading TensorFlow and the model is slow on 2 cores
+STARTUP_TIMEOUT = 600  # seconds: loading TensorFlow and the model takes minutes on 2 busy cores
 DEV_WARNING_INTERVAL = 600  # seconds between repeats of the development-credentials warning
 POLL_SECONDS = 0.5
 

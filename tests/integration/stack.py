@@ -72,10 +72,10 @@ class Stack:
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen([sys.executable, "-m", "bot.launcher"], cwd=ROOT, env=self.env,
                                         stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 300
+        deadline = time.monotonic() + 540
         while b"Press Ctrl-C to stop" not in self.log_path.read_bytes()[offset:]:
             assert self.process.poll() is None, self.log_path.read_text(errors="replace")[-3000:]
-            assert time.monotonic() < deadline, "stack did not start in 300 s"
+            assert time.monotonic() < deadline, "stack did not start in 540 s"
             time.sleep(0.5)
         return self
 
