@@ -21,6 +21,7 @@ import json
 import os
 import random
 import re
+import secrets
 import signal
 import sys
 import time
@@ -159,7 +160,9 @@ class Load:
 def health_ok(stack: Stack, service: str) -> bool:
     if service == "redis":
         return is_loaded(stack.redis_port)
-    path = {"rasa": "/webhooks/wechat/", "actions": "/health", "console": "/login", "simulator": "/_sim/health"}[service]
+    # Rasa: /status answers only once the model is loaded (the channels' health routes answer before).
+    path = {"rasa": f"/status?token={stack.env['RASA_API_TOKEN']}", "actions": "/health", "console": "/login",
+            "simulator": "/_sim/health"}[service]
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{stack.ports[service]}{path}", timeout=2) as response:
             return response.status == 200
@@ -295,7 +298,8 @@ async def run(stack: Stack, redis_port: int) -> dict:
 
 
 def main() -> int:
-    with private_stack({"RASA_WORKERS": RASA_WORKERS}, embedded_redis=True) as (stack, redis_port):
+    env = {"RASA_WORKERS": RASA_WORKERS, "RASA_API_TOKEN": secrets.token_hex(24)}
+    with private_stack(env, embedded_redis=True) as (stack, redis_port):
         report = asyncio.run(run(stack, redis_port))
         report["launcher_restarts_logged"] = stack.log_text().count("restarting it in")
     report.update(date=time.strftime("%Y-%m-%d %H:%M"), think_seconds=list(THINK_SECONDS))

@@ -70,7 +70,7 @@ def http_service(name: str, title: str, command: List[str], host: str, port: int
     return ServiceSpec(name, title, command, port, base + shown, lambda: http_ok(base + health), timeout)
 
 
-def service_specs(settings: Settings, model: Path) -> List[ServiceSpec]:
+def service_specs(settings: Settings, model: Path, api_token: str) -> List[ServiceSpec]:
     host = probe_host(settings.bind_host)
     specs = []
     if settings.redis.embedded:
@@ -84,9 +84,11 @@ def service_specs(settings: Settings, model: Path) -> List[ServiceSpec]:
                                   host, settings.simulator_port, "/_sim/health", "", timeout=30))
     specs.append(http_service("actions", "action server", [PYTHON, "-m", "bot.action_server"],
                               host, settings.action_port, "/health", "/webhook"))
+    # /status answers 200 only once a model is loaded: a Rasa that failed to load its model still
+    # serves the channels' health routes (and answers every message with nothing).
     specs.append(http_service("rasa", "rasa server (WeChat webhook)",
                               [PYTHON, "-m", "bot.rasa_server", "--model", str(model)],
-                              host, settings.rasa_port, "/webhooks/wechat/", "/webhooks/wechat/webhook"))
+                              host, settings.rasa_port, f"/status?token={api_token}", "/webhooks/wechat/webhook"))
     # The console binds 127.0.0.1 itself (bot/console/__main__.py): it sits behind the HTTPS proxy.
     specs.append(http_service("console", "staff console", [PYTHON, "-m", "bot.console"],
                               "127.0.0.1", settings.console_port, "/login", "/", timeout=60))
@@ -129,8 +131,9 @@ def main() -> int:
         return 2
     if not settings.redis.embedded:
         wait_for_port(settings.redis.host, settings.redis.port, timeout=10)
-    specs = service_specs(settings, model)
-    supervisor = Supervisor(specs, service_env(settings), ROOT, settings.var_dir / "run", say)
+    env = service_env(settings)
+    specs = service_specs(settings, model, env["RASA_API_TOKEN"])
+    supervisor = Supervisor(specs, env, ROOT, settings.var_dir / "run", say)
     if settings.dev_mode:
         print(development_warning(settings), flush=True)
 
