@@ -52,8 +52,8 @@ def probe_host(bind_host: str) -> str:
     """Where to reach a service bound to `bind_host` from this machine."""
     address = ipaddress.ip_address(bind_host)
     if address.is_unspecified:
-        return "::1" if address.version == 6 else "127.0.0.1"
-    return f"[{bind_host}]" if address.version == 6 else bind_host
+        address = ipaddress.ip_address("::1" if address.version == 6 else "127.0.0.1")
+    return f"[{address}]" if address.version == 6 else str(address)
 
 
 def http_ok(url: str) -> bool:
