@@ -19,7 +19,6 @@ import pytest
 
 from tests.integration.stack import Stack
 
-pytestmark = pytest.mark.integration
 RESTART_LIMIT = 900  # seconds: a Rasa restart loads TensorFlow and the model on 2 shared cores
 SERVICES = ("simulator", "actions", "rasa", "console")
 

@@ -19,7 +19,6 @@ from bot import process_groups
 from bot.redis_server import free_port
 from bot.supervisor import Backoff, PortInUse, ServiceSpec, StartFailed, Supervisor
 
-pytestmark = pytest.mark.integration
 SERVER = Path(__file__).with_name("forking_server.py")
 
 
