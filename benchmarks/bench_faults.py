@@ -46,7 +46,7 @@ RASA_WORKERS = os.environ.get("BENCH_RASA_WORKERS", "2")
 THINK_SECONDS = (5.0, 12.0)
 TARGETS = ("actions", "rasa", "console", "simulator", "redis")
 WARM_UP, SETTLE, TAIL = 20.0, 15.0, 30.0  # seconds of load before the first kill, between kills, after the last
-RECOVERY_LIMIT = 600.0
+RECOVERY_LIMIT = 1200.0
 ANSWER_WAIT = 12.0  # seconds a filer waits for a customer-service answer when no passive one came
 TICKET = re.compile(r"GH\d{12}")
 # The appeal form as a worker answers it (tests/integration/test_appeals_conversation.py): what
@@ -164,7 +164,7 @@ def health_ok(stack: Stack, service: str) -> bool:
     path = {"rasa": f"/status?token={stack.env['RASA_API_TOKEN']}", "actions": "/health", "console": "/login",
             "simulator": "/_sim/health"}[service]
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{stack.ports[service]}{path}", timeout=2) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{stack.ports[service]}{path}", timeout=10) as response:
             return response.status == 200
     except OSError:
         return False

@@ -13,11 +13,13 @@ import ipaddress
 import os
 import secrets
 import signal
+import socket
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from bot.rasa_server import newest_model
 from bot.redis_server import is_loaded, wait_for_port
@@ -28,6 +30,7 @@ PYTHON = sys.executable
 STARTUP_TIMEOUT = 600  # seconds: loading TensorFlow and the model takes minutes on 2 busy cores
 DEV_WARNING_INTERVAL = 600  # seconds between repeats of the development-credentials warning
 POLL_SECONDS = 0.5
+PROBE_TIMEOUT = 5  # seconds; a slower answer counts as "busy", not as dead
 
 
 def say(message: str) -> None:
@@ -56,10 +59,17 @@ def probe_host(bind_host: str) -> str:
     return f"[{address}]" if address.version == 6 else str(address)
 
 
-def http_ok(url: str) -> bool:
+def http_ok(url: str) -> Optional[bool]:
+    """True on 200; False when refused or answered otherwise; None when it timed out (busy)."""
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with urllib.request.urlopen(url, timeout=PROBE_TIMEOUT) as response:
             return response.status == 200
+    except urllib.error.HTTPError:
+        return False
+    except (socket.timeout, TimeoutError):
+        return None
+    except urllib.error.URLError as error:
+        return None if isinstance(error.reason, (socket.timeout, TimeoutError)) else False
     except OSError:
         return False
 

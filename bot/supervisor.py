@@ -29,6 +29,7 @@ from bot import process_groups
 PR_SET_PDEATHSIG = 1
 STOP_GRACE = 20.0  # seconds a service gets to finish in-flight requests on SIGTERM at shutdown
 CRASH_GRACE = 3.0  # the leftovers of a crashed service get less: they are being replaced
+BUSY_EXTENSION = 60.0  # more start-up time for a service that listens but is too busy to answer a probe
 
 
 class PortInUse(RuntimeError):
@@ -46,7 +47,9 @@ class ServiceSpec:
     command: List[str]
     port: int
     url: str  # where it listens, printed at start-up
-    ready: Callable[[], bool]  # the health check
+    # The health check: True healthy, False not (refused, or an answer that is not OK), None when
+    # the probe timed out (busy: a Rasa just back works through the backlog of WeChat's retries).
+    ready: Callable[[], Optional[bool]]
     startup_timeout: float
 
 
@@ -70,6 +73,7 @@ class Service:
     process: Optional[subprocess.Popen] = None
     state: str = "stopped"  # stopped | starting | running | waiting
     deadline: float = 0.0  # starting: give up at; waiting: restart at
+    busy: bool = False  # the last probe timed out while the service held its port
     healthy_since: float = 0.0
     restarts: int = 0
 
@@ -104,7 +108,7 @@ class Supervisor:
                     continue
                 if service.process.poll() is not None:
                     raise StartFailed(f"{service.spec.title} exited with {service.process.returncode} while starting")
-                if time.monotonic() > service.deadline:
+                if self._start_overdue(service):
                     raise StartFailed(f"{service.spec.title} was not healthy within {service.spec.startup_timeout:.0f} s")
                 self._check_ready(service)
             time.sleep(0.3)
@@ -115,7 +119,7 @@ class Supervisor:
         for service in self.services:
             if service.state in ("starting", "running") and service.process.poll() is not None:
                 self._crashed(service, f"exited with {service.process.returncode}")
-            elif service.state == "starting" and now > service.deadline:
+            elif service.state == "starting" and self._start_overdue(service):
                 self._crashed(service, f"not healthy within {service.spec.startup_timeout:.0f} s")
             elif service.state == "starting":
                 self._check_ready(service)
@@ -143,8 +147,22 @@ class Supervisor:
         service.restarts += 1
         self.log(f"{service.spec.title} restarting (pid {service.pgid})")
 
+    def _start_overdue(self, service: Service) -> bool:
+        """Past the start-up deadline; but a service that holds its port and is merely too busy
+        to answer the probe in time is given more time rather than killed in the middle of work."""
+        if time.monotonic() <= service.deadline:
+            return False
+        if service.busy and self._owns_port(service):
+            service.deadline = time.monotonic() + BUSY_EXTENSION
+            self.log(f"{service.spec.title} holds its port but is too busy to answer its health check; "
+                     f"waiting {BUSY_EXTENSION:.0f} s more")
+            return False
+        return True
+
     def _check_ready(self, service: Service) -> None:
-        if not service.spec.ready() or not self._owns_port(service):
+        healthy = service.spec.ready()
+        service.busy = healthy is None
+        if not healthy or not self._owns_port(service):
             return
         service.state, service.healthy_since = "running", time.monotonic()
         if service.restarts:

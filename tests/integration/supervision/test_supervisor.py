@@ -166,3 +166,32 @@ def test_stop_all_empties_every_group_even_one_that_ignores_sigterm(make_supervi
         assert process_groups.group_members(group) == []
         assert not Path(f"/proc/{worker}").exists() or process_groups.process_group(worker) == -1
     assert list((supervisor.run_dir).glob("*.pid")) == []
+
+
+def test_a_service_too_busy_to_answer_its_probe_is_given_time_not_killed(make_supervisor):
+    port = free_port()
+    answers = {"probe": None}  # None: the probe timed out
+    busy = ServiceSpec("busy", "busy service", [sys.executable, str(SERVER), str(port)], port, "",
+                       lambda: answers["probe"] if health_pid(port) else False, startup_timeout=1)
+    supervisor = make_supervisor(busy)
+    service = supervisor.services[0]
+    supervisor._spawn(service)
+    first = service.pgid
+    poll_until(supervisor, lambda: any("too busy" in line for line in supervisor.log.lines), timeout=15)
+    supervisor.poll()
+    assert service.state == "starting" and service.pgid == first, "a busy service must not be restarted"
+    answers["probe"] = True
+    poll_until(supervisor, lambda: service.state == "running")
+    assert service.pgid == first and service.restarts == 0
+
+
+def test_a_service_that_answers_not_ok_past_its_deadline_is_restarted(make_supervisor):
+    port = free_port()
+    broken = ServiceSpec("broken", "broken service", [sys.executable, str(SERVER), str(port)], port, "",
+                         lambda: False, startup_timeout=1)
+    supervisor = make_supervisor(broken)
+    service = supervisor.services[0]
+    supervisor._spawn(service)
+    first = service.pgid
+    poll_until(supervisor, lambda: service.pgid != first and service.state == "starting", timeout=15)
+    assert process_groups.group_members(first) == []
