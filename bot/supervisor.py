@@ -8,6 +8,8 @@ Why it works the way it does:
   binding the port, and refuses (naming the pid) when a stranger holds it.
 - A service counts as up only when its health check passes AND the socket listening on its
   port belongs to its own group: an orphan answering on the port is never mistaken for it.
+  One that holds its port but is too busy to answer the probe in time gets more time: killing
+  a Rasa that is working through a backlog would only start the backlog again.
 - A crash restarts only that service, after 1 s, doubling to 30 s while it keeps failing; a
   minute of good health resets the delay. The others keep running meanwhile.
 Everything happens on the caller's thread, in `poll()`: children get PR_SET_PDEATHSIG, which
