@@ -43,6 +43,7 @@ from tests.integration.stack import Stack
 CONVERSATIONS = int(os.environ.get("BENCH_CONVERSATIONS", "200"))
 FILERS = int(os.environ.get("BENCH_FILERS", "20"))
 RASA_WORKERS = os.environ.get("BENCH_RASA_WORKERS", "2")
+RESULT = RESULTS / os.environ.get("BENCH_RESULT", "faults.json")
 THINK_SECONDS = (5.0, 12.0)
 TARGETS = ("actions", "rasa", "console", "simulator", "redis")
 WARM_UP, SETTLE, TAIL = 20.0, 15.0, 30.0  # seconds of load before the first kill, between kills, after the last
@@ -304,7 +305,7 @@ def main() -> int:
         report["launcher_restarts_logged"] = stack.log_text().count("restarting it in")
     report.update(date=time.strftime("%Y-%m-%d %H:%M"), think_seconds=list(THINK_SECONDS))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "faults.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    RESULT.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(report, ensure_ascii=False, indent=2))
     slow = [k for k in report["kills"] if k["seconds_to_recovery"] is None or k["seconds_to_recovery"] > 10]
     appeals = report["appeals"]
