@@ -16,10 +16,10 @@ PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
 PYTHON310 := $(shell for p in $$(command -v python3.10) $$(ls -d $(PYENV_ROOT)/versions/3.10.*/bin/python3.10 2>/dev/null | sort -rV); do \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: help install run train chat admin menu test bench lint lock clean migrate
+.PHONY: help install run train chat admin menu test bench bench-faults lint lock clean migrate
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock
 	@if [ -z "$(PYTHON310)" ]; then echo "Python 3.10 is required (Rasa 3.6): put python3.10 on PATH or install it with pyenv." >&2; exit 1; fi
@@ -33,7 +33,7 @@ install: $(STAMP) ## create .venv and install the locked dependencies
 train: $(STAMP) ## train a model into models/ (skipped when data and config are unchanged)
 	$(PY) -m bot.training
 
-run: train ## start Redis, the action server and the Rasa server (Ctrl-C stops all)
+run: train ## start Redis, action server, Rasa and console; restart any that dies (Ctrl-C stops all)
 	$(PY) -m bot.launcher
 
 chat: $(STAMP) ## talk to the running bot in the terminal over the WeChat protocol
@@ -56,6 +56,9 @@ bench: train ## NLU, WeChat load, turn cost vs history length (vs Rasa's Redis s
 
 migrate: $(STAMP) ## move trackers of Rasa's RedisTrackerStore into the event log (idempotent)
 	$(PY) -m bot.trackers.migrate
+
+bench-faults: train ## kill -9 each process in turn under 200 WeChat conversations; recovery, silent turns, appeals
+	$(PY) -m benchmarks.bench_faults
 
 lint: $(STAMP) ## validate the training data and domain
 	$(RASA) data validate -c config.yml -d bot/domain --data nlu_data

@@ -26,8 +26,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 
 from bot.redis_server import free_port, start_redis
-from bot.settings import DEV_WECHAT
 from bot.trackers.store import EventLogTrackerStore
+from benchmarks.wechat_workers import QUESTIONS, official_account
 from channels.wechat_sim.official_account import OfficialAccountClient
 from tests.integration.stack import Stack
 
@@ -41,11 +41,6 @@ RASA_WORKERS = os.environ.get("BENCH_RASA_WORKERS", "2")
 # Second run: this many of the conversations already carry a year of history (YEAR_EVENTS events).
 HEAVY = int(os.environ.get("BENCH_HEAVY_CONVERSATIONS", "50"))
 YEAR_EVENTS = 10000
-QUESTIONS = [
-    "老板欠了两个月工资怎么办", "加班费怎么算", "试用期最长多久", "没签劳动合同能要双倍工资吗",
-    "公司不交社保", "上班路上出车祸算工伤吗", "年假有几天", "产假多少天", "怎么申请劳动仲裁",
-    "你好", "谢谢", "工会热线是多少", "被辞退了有补偿吗", "北京最低工资多少",
-]
 
 
 async def conversation(client: OfficialAccountClient, openid: str, samples: list) -> None:
@@ -63,8 +58,7 @@ async def load(stack: Stack, users: list) -> dict:
     samples: list = []
     connector = aiohttp.TCPConnector(limit=CONVERSATIONS)
     async with aiohttp.ClientSession(connector=connector) as http:
-        client = OfficialAccountClient(stack.webhook_url, DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"],
-                                       DEV_WECHAT["WECHAT_AES_KEY"], retries=True, session=http)
+        client = official_account(stack, http)
         started = time.perf_counter()
         await asyncio.wait_for(asyncio.gather(*(conversation(client, u, samples) for u in users)), timeout=1800)
         wall = time.perf_counter() - started

@@ -1,49 +1,49 @@
-"""`make run`: start Redis (embedded unless REDIS_URL is set), the action server and the
-Rasa server, print where each listens, and stop them all, in reverse order, on Ctrl-C.
+"""`make run`: start Redis (embedded unless REDIS_URL is set), the WeChat simulator (development),
+the action server, the Rasa server and the staff console; keep them running; stop them all on Ctrl-C.
+
+Each service is one process group watched by bot/supervisor.py: one that dies is restarted
+with backoff while the others keep serving. The services run the same entry points as the
+systemd units in deploy/systemd (bot.redis_server, bot.action_server, bot.rasa_server,
+bot.console), so both ways of running behave alike: bound to BIND_HOST (loopback by default),
+Rasa→action server calls carrying ACTION_SERVER_TOKEN, and no secret on any command line.
 """
 from __future__ import annotations
 
-import ctypes
+import ipaddress
 import os
 import secrets
 import signal
-import subprocess
+import socket
 import sys
 import time
+import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from bot.redis_server import start_redis, wait_for_port
+from bot.rasa_server import newest_model
+from bot.redis_server import is_loaded, wait_for_port
 from bot.settings import ROOT, Settings, SettingsError
+from bot.supervisor import PortInUse, ServiceSpec, StartFailed, Supervisor
 
-BIN = Path(sys.executable).parent
-PR_SET_PDEATHSIG = 1
-STARTUP_TIMEOUT = 240  # seconds: loading TensorFlow and the model is slow on 2 cores
+PYTHON = sys.executable
+STARTUP_TIMEOUT = 600  # seconds: loading TensorFlow and the model takes minutes on 2 busy cores
+DEV_WARNING_INTERVAL = 600  # seconds between repeats of the development-credentials warning
+POLL_SECONDS = 0.5
+PROBE_TIMEOUT = 5  # seconds; a slower answer counts as "busy", not as dead
 
 
-@dataclass
-class Service:
-    name: str
-    process: subprocess.Popen
-    url: str
+def say(message: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} [launcher] {message}", flush=True)
 
 
 def service_env(settings: Settings) -> Dict[str, str]:
-    """What the child processes read: endpoints.yml expands these variables."""
+    """The children's environment: ours plus the two internal tokens (random per run when unset).
+    Tokens travel in the environment, never as arguments (`ps` shows arguments to every user)."""
     env = dict(os.environ)
     env.update(
-        ACTION_PORT=str(settings.action_port),
-        WECHAT_API_BASE=settings.wechat_api_base,
-        # The Rasa HTTP API (used to notify workers and, later, by the console) needs a token.
         RASA_API_TOKEN=settings.rasa_api_token or secrets.token_hex(24),
-        # Rasa parses on its event loop: one worker process per core keeps the 5 s deadline under load.
-        SANIC_WORKERS=str(settings.rasa_workers),
-        RASA_REDIS_HOST=settings.redis.host,
-        RASA_REDIS_PORT=str(settings.redis.port),
-        RASA_REDIS_DB=str(settings.redis.db),
-        RASA_REDIS_PASSWORD=settings.redis.password or "",
+        ACTION_SERVER_TOKEN=settings.action_server_token or secrets.token_hex(24),
         PYTHONPATH=str(ROOT),
         # TensorFlow's start-up chatter hides the lines operators need.
         TF_CPP_MIN_LOG_LEVEL=env.get("TF_CPP_MIN_LOG_LEVEL", "2"),
@@ -51,99 +51,82 @@ def service_env(settings: Settings) -> Dict[str, str]:
     return env
 
 
-def action_server_command(settings: Settings) -> List[str]:
-    return [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(settings.action_port)]
+def probe_host(bind_host: str) -> str:
+    """Where to reach a service bound to `bind_host` from this machine."""
+    address = ipaddress.ip_address(bind_host)
+    if address.is_unspecified:
+        address = ipaddress.ip_address("::1" if address.version == 6 else "127.0.0.1")
+    return f"[{address}]" if address.version == 6 else str(address)
 
 
-def rasa_server_command(settings: Settings, model: Path, api_token: str) -> List[str]:
-    return [
-        str(BIN / "rasa"), "run",
-        "--model", str(model),
-        "--endpoints", str(ROOT / "bot" / "endpoints.yml"),
-        "--credentials", str(ROOT / "bot" / ("credentials.dev.yml" if settings.dev_mode else "credentials.yml")),
-        "--port", str(settings.rasa_port),
-        "--enable-api", f"--auth-token={api_token}",
-    ]
-
-
-def newest_model(models_dir: Path) -> Path:
-    models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    if not models:
-        raise SystemExit(f"No trained model in {models_dir}: run `make train` first.")
-    return models[-1]
-
-
-def wait_http(url: str, process: subprocess.Popen, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: process exited with {process.returncode} while starting")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"{url} did not answer within {timeout}s")
-
-
-def start(settings: Settings, model: Path, log_dir: Optional[Path] = None) -> List[Service]:
-    services: List[Service] = []
-    env = service_env(settings)
+def http_ok(url: str) -> Optional[bool]:
+    """True on 200; False when refused or answered otherwise; None when it timed out (busy)."""
     try:
-        if settings.redis.embedded:
-            redis = start_redis(settings.redis.port, ROOT / "var" / "redis")
-            services.append(Service("redis (embedded, AOF in var/redis)", redis, settings.redis.url))
-        else:
-            wait_for_port(settings.redis.host, settings.redis.port, timeout=10)
-        if settings.dev_mode:
-            simulator = _spawn([sys.executable, "-m", "channels.wechat_sim", "--port", str(settings.simulator_port)],
-                               env, log_dir, "wechat-simulator")
-            services.append(Service("WeChat API simulator (development)", simulator, settings.wechat_api_base))
-            wait_for_port("127.0.0.1", settings.simulator_port, timeout=30, process=simulator)
-        actions = _spawn(action_server_command(settings), env, log_dir, "actions")
-        services.append(Service("action server", actions, f"http://127.0.0.1:{settings.action_port}/webhook"))
-        rasa = _spawn(rasa_server_command(settings, model, env["RASA_API_TOKEN"]), env, log_dir, "rasa")
-        services.append(Service("rasa server (WeChat webhook)", rasa,
-                                f"http://127.0.0.1:{settings.rasa_port}/webhooks/wechat/webhook"))
-        wait_http(f"http://127.0.0.1:{settings.action_port}/health", actions, STARTUP_TIMEOUT)
-        wait_http(f"http://127.0.0.1:{settings.rasa_port}/webhooks/wechat/", rasa, STARTUP_TIMEOUT)
-        console = _spawn([sys.executable, "-m", "bot.console"], env, log_dir, "console")
-        services.append(Service("staff console", console, f"http://127.0.0.1:{settings.console_port}/"))
-        wait_http(f"http://127.0.0.1:{settings.console_port}/login", console, 60)
-    except BaseException:
-        stop(services)
-        raise
-    return services
-
-
-def _spawn(command: List[str], env: Dict[str, str], log_dir: Optional[Path], name: str) -> subprocess.Popen:
-    output = None
-    if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        output = open(log_dir / f"{name}.log", "ab")
-    # A session of its own: Ctrl-C reaches only the launcher, which stops children in order.
-    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT if output else None,
-                            start_new_session=True, preexec_fn=die_with_parent)
-
-
-def die_with_parent() -> None:
-    """Linux: a child gets SIGTERM if the launcher itself is killed, so nothing is orphaned."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        with urllib.request.urlopen(url, timeout=PROBE_TIMEOUT) as response:
+            return response.status == 200
+    except urllib.error.HTTPError:
+        return False
+    except (socket.timeout, TimeoutError):
+        return None
+    except urllib.error.URLError as error:
+        return None if isinstance(error.reason, (socket.timeout, TimeoutError)) else False
     except OSError:
-        pass
+        return False
 
 
-def stop(services: List[Service], timeout: float = 20) -> None:
-    for service in reversed(services):
-        if service.process.poll() is None:
-            service.process.send_signal(signal.SIGTERM)
-            try:
-                service.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                service.process.kill()
-                service.process.wait()
+def http_service(name: str, title: str, command: List[str], host: str, port: int, health: str, shown: str,
+                 timeout: float = STARTUP_TIMEOUT) -> ServiceSpec:
+    base = f"http://{host}:{port}"
+    return ServiceSpec(name, title, command, port, base + shown, lambda: http_ok(base + health), timeout)
+
+
+def service_specs(settings: Settings, model: Path, api_token: str) -> List[ServiceSpec]:
+    host = probe_host(settings.bind_host)
+    specs = []
+    if settings.redis.embedded:
+        port = settings.redis.port
+        specs.append(ServiceSpec("redis", "redis (embedded, AOF in var/redis)", [PYTHON, "-m", "bot.redis_server"],
+                                 port, settings.redis.url, lambda: is_loaded(port), 60))
+    if settings.dev_mode:
+        specs.append(http_service("simulator", "WeChat API simulator (development)",
+                                  [PYTHON, "-m", "channels.wechat_sim", "--host", settings.bind_host,
+                                   "--port", str(settings.simulator_port)],
+                                  host, settings.simulator_port, "/_sim/health", "", timeout=30))
+    specs.append(http_service("actions", "action server", [PYTHON, "-m", "bot.action_server"],
+                              host, settings.action_port, "/health", "/webhook"))
+    # /status answers 200 only once a model is loaded: a Rasa that failed to load its model still
+    # serves the channels' health routes (and answers every message with nothing).
+    specs.append(http_service("rasa", "rasa server (WeChat webhook)",
+                              [PYTHON, "-m", "bot.rasa_server", "--model", str(model)],
+                              host, settings.rasa_port, f"/status?token={api_token}", "/webhooks/wechat/webhook"))
+    # The console binds 127.0.0.1 itself (bot/console/__main__.py): it sits behind the HTTPS proxy.
+    specs.append(http_service("console", "staff console", [PYTHON, "-m", "bot.console"],
+                              "127.0.0.1", settings.console_port, "/login", "/", timeout=60))
+    return specs
+
+
+def start_stages(specs: List[ServiceSpec]) -> List[List[str]]:
+    """Redis first (everything else connects to it at start-up), then the rest side by side."""
+    names = [spec.name for spec in specs]
+    first = [name for name in names if name == "redis"]
+    return [stage for stage in (first, [name for name in names if name != "redis"]) if stage]
+
+
+def development_warning(settings: Settings) -> str:
+    lines = [
+        "WARNING: DEVELOPMENT CREDENTIALS. No WECHAT_* variables are set, so this stack uses the",
+        "published development token, AppSecret and AES key, and serves Rasa's REST channel, which",
+        "believes any sender id. It must not face the internet. For production set every WECHAT_*",
+        "variable (README: A real official account).",
+    ]
+    if not ipaddress.ip_address(settings.bind_host).is_loopback:
+        lines.append(f"BIND_HOST={settings.bind_host}: these services are reachable from other machines NOW.")
+    bar = "!" * 92
+    return "\n".join([bar, *(f"!! {line}" for line in lines), bar])
+
+
+class Interrupted(Exception):
+    """SIGTERM while the stack is still starting."""
 
 
 def main() -> int:
@@ -152,7 +135,34 @@ def main() -> int:
     except SettingsError as error:
         print(f"Configuration error — {error}", file=sys.stderr)
         return 2
-    services = start(settings, newest_model(ROOT / "models"))
+    model = newest_model(ROOT / "models")
+    if model is None:
+        print(f"No trained model in {ROOT / 'models'}: run `make train` first.", file=sys.stderr)
+        return 2
+    if not settings.redis.embedded:
+        wait_for_port(settings.redis.host, settings.redis.port, timeout=10)
+    env = service_env(settings)
+    specs = service_specs(settings, model, env["RASA_API_TOKEN"])
+    supervisor = Supervisor(specs, env, ROOT, settings.var_dir / "run", say)
+    if settings.dev_mode:
+        print(development_warning(settings), flush=True)
+
+    def interrupt_start(signum, frame):
+        raise Interrupted()
+
+    signal.signal(signal.SIGTERM, interrupt_start)
+    try:
+        supervisor.start_all(start_stages(specs))
+    except (StartFailed, PortInUse) as error:
+        print(f"Could not start: {error}", file=sys.stderr)
+        return 1
+    except (KeyboardInterrupt, Interrupted):
+        print("Start-up interrupted; everything stopped.")
+        return 130
+    return supervise(settings, supervisor, specs)
+
+
+def supervise(settings: Settings, supervisor: Supervisor, specs: List[ServiceSpec]) -> int:
     stopping = False
 
     def request_stop(signum, frame):
@@ -163,20 +173,19 @@ def main() -> int:
     signal.signal(signal.SIGTERM, request_stop)
     mode = "development (local WeChat simulator; try `make chat`)" if settings.dev_mode else "production"
     print(f"\n12351 assistant running in {mode} mode:")
-    for service in services:
-        print(f"  {service.name:<38} {service.url}")
+    for spec in specs:
+        print(f"  {spec.title:<38} {spec.url}")
     print("Press Ctrl-C to stop.\n", flush=True)
-    exit_code = 0
+    warned = time.monotonic()
     while not stopping:
-        dead = [s for s in services if s.process.poll() is not None]
-        if dead:
-            print(f"{dead[0].name} exited with {dead[0].process.returncode}; stopping.", file=sys.stderr)
-            exit_code = 1
-            break
-        time.sleep(0.5)
-    stop(services)
-    print("All services stopped.")
-    return exit_code
+        supervisor.poll()
+        if settings.dev_mode and time.monotonic() - warned >= DEV_WARNING_INTERVAL:
+            print(development_warning(settings), flush=True)
+            warned = time.monotonic()
+        time.sleep(POLL_SECONDS)
+    clean = supervisor.stop_all()
+    print("All services stopped." if clean else "Some processes did not stop; see var/run/*.pid", flush=True)
+    return 0 if clean else 1
 
 
 if __name__ == "__main__":

@@ -74,6 +74,11 @@ class Settings:
     retention_days: int = 180
     # Follow-ups for workers the bot could not answer while Redis was down (bot/follow_up.py).
     follow_up_spool: Optional[Path] = None
+    # Process supervision and the internal services' exposure (bot/launcher.py, deploy/systemd).
+    bind_host: str = "127.0.0.1"
+    action_server_token: str = ""  # empty: the launcher makes a random one per run
+    action_server_url: str = "http://127.0.0.1:5055/webhook"
+    var_dir: Path = ROOT / "var"
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
@@ -84,7 +89,7 @@ class Settings:
         simulator_port = _port(values, "WECHAT_SIM_PORT", 5095)
         # Development mode talks to the local WeChat simulator unless told otherwise.
         api_default = f"http://127.0.0.1:{simulator_port}" if dev_mode else DEFAULT_WECHAT_API_BASE
-        redis = _redis(values.get("REDIS_URL", ""))
+        redis = _redis(values.get("REDIS_URL", ""), _port(values, "EMBEDDED_REDIS_PORT", EMBEDDED_REDIS_PORT))
         return cls(
             rasa_port=_port(values, "RASA_PORT", 5005),
             action_port=_port(values, "ACTION_PORT", 5055),
@@ -104,6 +109,11 @@ class Settings:
             trusted_proxies=_networks(values, "TRUSTED_PROXIES"),
             retention_days=_count(values, "RETENTION_DAYS", 180, high=3650),
             follow_up_spool=_path(values, "FOLLOW_UP_SPOOL", _default_spool(redis)),
+            bind_host=_bind_host(values.get("BIND_HOST", "")),
+            action_server_token=_api_token(values.get("ACTION_SERVER_TOKEN", ""), "ACTION_SERVER_TOKEN"),
+            action_server_url=_url(values, "ACTION_SERVER_URL",
+                                   f"http://127.0.0.1:{_port(values, 'ACTION_PORT', 5055)}/webhook"),
+            var_dir=ROOT / (values.get("VAR_DIR", "").strip() or "var"),  # an absolute VAR_DIR wins over ROOT
         )
 
 
@@ -163,10 +173,10 @@ def _seconds(values: Mapping[str, str], name: str, default: float, low: float, h
     return seconds
 
 
-def _redis(raw: str) -> RedisTarget:
+def _redis(raw: str, embedded_port: int) -> RedisTarget:
     raw = raw.strip()
     if not raw:
-        return RedisTarget("127.0.0.1", EMBEDDED_REDIS_PORT, 0, None, embedded=True)
+        return RedisTarget("127.0.0.1", embedded_port, 0, None, embedded=True)
     parsed = urlparse(raw)
     if parsed.scheme != "redis" or not parsed.hostname:
         raise SettingsError("REDIS_URL", "must look like redis://[:password@]host:port/db")
@@ -193,10 +203,20 @@ def _path(values: Mapping[str, str], name: str, default: Path) -> Path:
     return path
 
 
-def _api_token(raw: str) -> str:
+def _api_token(raw: str, name: str = "RASA_API_TOKEN") -> str:
     # Empty: the launcher makes a random one for its own processes (the API is internal).
     if raw and not re.fullmatch(r"[A-Za-z0-9_-]{16,128}", raw):
-        raise SettingsError("RASA_API_TOKEN", "must be 16-128 letters, digits, '_' or '-'")
+        raise SettingsError(name, "must be 16-128 letters, digits, '_' or '-'")
+    return raw
+
+
+def _bind_host(raw: str) -> str:
+    # Internal services answer on loopback only unless an operator opens them on purpose.
+    raw = raw.strip() or "127.0.0.1"
+    try:
+        ipaddress.ip_address(raw)
+    except ValueError:
+        raise SettingsError("BIND_HOST", f"must be an IP address such as 127.0.0.1 or 0.0.0.0, got {raw!r}") from None
     return raw
 
 

@@ -1,6 +1,7 @@
 """The whole assistant as `make run` starts it (bot/launcher.py), on free ports, for tests."""
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -16,12 +17,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Stack:
-    def __init__(self, redis_url: str, log_path: Path, env: Optional[Dict[str, str]] = None):
+    def __init__(self, redis_url: Optional[str], log_path: Path, env: Optional[Dict[str, str]] = None):
+        """`redis_url` None: the launcher runs (and supervises) an embedded Redis on a free port."""
         self.rasa_port, self.action_port, self.simulator_port = free_port(), free_port(), free_port()
         self.console_port = free_port()
+        self.redis_port = free_port() if redis_url is None else None
+        redis_env = {"REDIS_URL": redis_url} if redis_url else {"EMBEDDED_REDIS_PORT": str(self.redis_port)}
         self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("WECHAT_")},
-            "REDIS_URL": redis_url,
+            **{k: v for k, v in os.environ.items() if not k.startswith("WECHAT_") and k != "REDIS_URL"},
+            **redis_env,
             "RASA_PORT": str(self.rasa_port),
             "ACTION_PORT": str(self.action_port),
             "WECHAT_SIM_PORT": str(self.simulator_port),
@@ -30,10 +34,14 @@ class Stack:
             "RASA_WORKERS": "1",  # tests: one model in memory per stack is enough
             # Known to the tests, so they can read trackers through Rasa's API.
             "RASA_API_TOKEN": secrets.token_hex(16),
+            # Pidfiles (and an embedded Redis, if a test asks for one) stay with the test's files.
+            "VAR_DIR": str(log_path.parent / "var"),
             **(env or {}),
         }
         self.api_token = self.env["RASA_API_TOKEN"]
         self.log_path = log_path
+        self.ports = {"rasa": self.rasa_port, "actions": self.action_port, "console": self.console_port,
+                      "simulator": self.simulator_port, "redis": self.redis_port}
         self.process: Optional[subprocess.Popen] = None
 
     @property
@@ -48,15 +56,26 @@ class Stack:
     def simulator_url(self) -> str:
         return f"http://127.0.0.1:{self.simulator_port}"
 
+    def pidfile(self, service: str) -> dict:
+        """What the launcher recorded for a service: {"pgid", "port", "command"} (empty if none)."""
+        path = Path(self.env["VAR_DIR"]) / "run" / f"{service}-{self.ports[service]}.pid"
+        try:
+            return json.loads(path.read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
     def start(self) -> "Stack":
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen([sys.executable, "-m", "bot.launcher"], cwd=ROOT, env=self.env,
                                         stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 300
+        deadline = time.monotonic() + 540
         while b"Press Ctrl-C to stop" not in self.log_path.read_bytes()[offset:]:
             assert self.process.poll() is None, self.log_path.read_text(errors="replace")[-3000:]
-            assert time.monotonic() < deadline, "stack did not start in 300 s"
+            assert time.monotonic() < deadline, "stack did not start in 540 s"
             time.sleep(0.5)
         return self
 

@@ -61,6 +61,7 @@ def stack(redis_server, model_path, tmp_path):
     running.kill()
 
 
+@pytest.mark.timeout(1200)  # two full start-ups, each loading the model on 2 shared cores
 def test_every_faq_topic_is_answered_and_a_restart_keeps_the_conversation(stack, redis_server):
     answers = faq_responses()
     assert set(answers) == set(QUESTIONS)

@@ -75,3 +75,27 @@ def test_follow_up_spool_is_one_file_per_redis_database(tmp_path):
     with pytest.raises(SettingsError) as refused:
         Settings.from_env({"FOLLOW_UP_SPOOL": str(tmp_path)})
     assert refused.value.variable == "FOLLOW_UP_SPOOL"
+
+
+def test_internal_services_bind_to_loopback_unless_told_otherwise():
+    settings = Settings.from_env({})
+    assert settings.bind_host == "127.0.0.1"
+    assert settings.action_server_token == ""  # the launcher makes a random one per run
+    assert settings.action_server_url == "http://127.0.0.1:5055/webhook"
+    assert Settings.from_env({"BIND_HOST": "0.0.0.0"}).bind_host == "0.0.0.0"
+    assert Settings.from_env({"ACTION_PORT": "6001"}).action_server_url == "http://127.0.0.1:6001/webhook"
+
+
+@pytest.mark.parametrize(
+    "env, variable",
+    [
+        ({"BIND_HOST": "localhost; rm"}, "BIND_HOST"),
+        ({"ACTION_SERVER_TOKEN": "short"}, "ACTION_SERVER_TOKEN"),
+        ({"ACTION_SERVER_URL": "ftp://x"}, "ACTION_SERVER_URL"),
+        ({"EMBEDDED_REDIS_PORT": "0"}, "EMBEDDED_REDIS_PORT"),
+    ],
+)
+def test_malformed_supervision_settings_name_the_variable(env, variable):
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env(env)
+    assert raised.value.variable == variable

@@ -1,0 +1,89 @@
+"""`python -m bot.rasa_server [--model PATH]`: Rasa's own `rasa run`, configured from bot/settings.py.
+
+Why not `rasa run ... --auth-token=...` directly: a command line is world-readable (`ps`,
+/proc/<pid>/cmdline), so the API token would leak to every local user. Here the token comes
+from the environment and is handed to Rasa's command-line entry point in-process: Rasa parses
+the same arguments as always (so logging, telemetry settings and SANIC_WORKERS behave as in
+`rasa run`, and the Sanic workers fork from this process), but the argument list the kernel
+shows is the one above. The launcher and the systemd unit both run this module.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bot.settings import ROOT, Settings, SettingsError
+
+ENDPOINTS = ROOT / "bot" / "endpoints.yml"
+
+
+def newest_model(models_dir: Path) -> Optional[Path]:
+    models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return models[-1] if models else None
+
+
+def rasa_environment(settings: Settings) -> Dict[str, str]:
+    """What endpoints.yml expands and Rasa reads."""
+    return {
+        "ACTION_SERVER_URL": settings.action_server_url,
+        "ACTION_SERVER_TOKEN": settings.action_server_token,
+        "WECHAT_API_BASE": settings.wechat_api_base,
+        # Rasa parses on its event loop: one worker process per core keeps the 5 s deadline under load.
+        "SANIC_WORKERS": str(settings.rasa_workers),
+        "RASA_REDIS_HOST": settings.redis.host,
+        "RASA_REDIS_PORT": str(settings.redis.port),
+        "RASA_REDIS_DB": str(settings.redis.db),
+        "RASA_REDIS_PASSWORD": settings.redis.password or "",
+        "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
+    }
+
+
+def rasa_arguments(settings: Settings, model: Path) -> List[str]:
+    credentials = "credentials.dev.yml" if settings.dev_mode else "credentials.yml"
+    return [
+        "rasa", "run",
+        "--model", str(model),
+        "--endpoints", str(ENDPOINTS),
+        "--credentials", str(ROOT / "bot" / credentials),
+        "--interface", settings.bind_host,
+        "--port", str(settings.rasa_port),
+        "--enable-api", "--auth-token", settings.rasa_api_token,
+    ]
+
+
+def required_tokens(settings: Settings) -> None:
+    """Rasa's HTTP API and the action server must never run open: both tokens are required here
+    (the launcher makes random ones per run; under systemd they come from the EnvironmentFile)."""
+    for variable, value in (("RASA_API_TOKEN", settings.rasa_api_token),
+                            ("ACTION_SERVER_TOKEN", settings.action_server_token)):
+        if not value:
+            raise SettingsError(variable, "required to run the Rasa server (make run sets a random one)")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.rasa_server", description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="default: the newest models/*.tar.gz")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        settings = Settings.from_env()
+        required_tokens(settings)
+    except SettingsError as error:
+        print(f"Configuration error — {error}", file=sys.stderr)
+        return 2
+    model = args.model or newest_model(ROOT / "models")
+    if model is None or not model.is_file():
+        print(f"No trained model ({model or ROOT / 'models'}): run `make train` first.", file=sys.stderr)
+        return 2
+    os.environ.update(rasa_environment(settings))
+    sys.argv = rasa_arguments(settings, model)  # read by Rasa's parser only; /proc keeps ours
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""`make run`'s launcher with the real services (2 Rasa workers, as in production): internal
+services on loopback only, the action server closed without its token, no token on any command
+line, a loud development warning, and kill -9 of the Rasa parent and of the action server →
+restarted (a new process answers), no orphan left, the bot answers again; Ctrl-C empties
+every process group."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+from tests.integration.stack import Stack
+
+RESTART_LIMIT = 900  # seconds: a Rasa restart loads TensorFlow and the model on 2 shared cores
+SERVICES = ("simulator", "actions", "rasa", "console")
+
+
+# --- what the test reads from Linux itself (independent of bot/process_groups.py) ------------
+def members(pgid: int) -> List[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split() if stat else []
+        if fields and fields[0] != "Z" and int(fields[2]) == pgid:
+            found.append(int(entry.name))
+    return found
+
+
+def listening_addresses(port: int) -> List[str]:
+    addresses = []
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            address, port_hex = fields[1].rsplit(":", 1)
+            if fields[3] == "0A" and int(port_hex, 16) == port:
+                addresses.append(address)
+    return addresses
+
+
+def environment_of(pid: int) -> Dict[str, str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes()
+    return dict(item.decode().split("=", 1) for item in raw.split(b"\0") if b"=" in item)
+
+
+def outward_address() -> str:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
+        return probe.getsockname()[0]
+
+
+def get(url: str, headers: Dict[str, str] = None, body: bytes = None) -> int:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def send(stack: Stack, sender: str, text: str) -> List[str]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{stack.rasa_port}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": text}).encode("utf-8"),
+        headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return [m.get("text", "") for m in json.loads(response.read())]
+
+
+def wait_for_new_process(stack: Stack, service: str, old_pgid: int, health: str) -> int:
+    deadline = time.monotonic() + RESTART_LIMIT
+    while time.monotonic() < deadline:
+        pgid = stack.pidfile(service).get("pgid")
+        if pgid and pgid != old_pgid and f"pid {pgid}) at" in stack.log_text() and get(health) == 200:
+            return pgid
+        time.sleep(1)
+    raise AssertionError(f"{service} was not restarted:\n{stack.log_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def stack(redis_server, model_path, tmp_path_factory):
+    # No tokens given: the launcher must make random ones and keep them off every command line.
+    env = {"RASA_WORKERS": "2", "RASA_API_TOKEN": "", "ACTION_SERVER_TOKEN": "", "BIND_HOST": ""}
+    running = Stack(redis_server["url"], tmp_path_factory.mktemp("launcher") / "launcher.log", env).start()
+    yield running
+    running.kill()
+
+
+@pytest.fixture(scope="module")
+def tokens(stack) -> Dict[str, str]:
+    found = environment_of(stack.pidfile("rasa")["pgid"])
+    return {name: found[name] for name in ("RASA_API_TOKEN", "ACTION_SERVER_TOKEN")}
+
+
+@pytest.mark.timeout(1200)
+def test_internal_services_listen_on_loopback_only(stack):
+    outward = outward_address()
+    for service in SERVICES:
+        port = stack.ports[service]
+        assert listening_addresses(port) and set(listening_addresses(port)) == {"0100007F"}, service
+        if not outward.startswith("127."):
+            with pytest.raises(OSError):
+                socket.create_connection((outward, port), timeout=2).close()
+
+
+def test_the_action_server_answers_only_with_the_token(stack, tokens):
+    base = f"http://127.0.0.1:{stack.action_port}"
+    call = json.dumps({
+        "next_action": "action_answer_faq", "sender_id": "o_intruder", "version": "3.6.21", "domain": {},
+        "tracker": {"sender_id": "o_intruder", "slots": {}, "latest_message": {"text": "hi", "intent": {}},
+                    "events": [], "paused": False, "followup_action": None, "active_loop": {},
+                    "latest_action_name": None},
+    }).encode("utf-8")
+    assert get(f"{base}/webhook", body=call) == 401
+    assert get(f"{base}/webhook", {"X-Action-Token": "x" * 48}, call) == 401
+    assert get(f"{base}/webhook", {"X-Action-Token": tokens["ACTION_SERVER_TOKEN"][:-1]}, call) == 401
+    assert get(f"{base}/actions") == 401
+    assert get(f"{base}/webhook", {"X-Action-Token": tokens["ACTION_SERVER_TOKEN"]}, call) == 200
+    assert get(f"{base}/health") == 200
+    # And Rasa itself sends it: a turn that needs the action server is answered.
+    assert send(stack, "o_token_check", "年假有几天")[0]
+
+
+def test_no_token_on_any_command_line(stack, tokens):
+    assert all(len(value) >= 32 for value in tokens.values()), "random tokens are made when none is set"
+    seen = 0
+    for service in SERVICES:
+        for pid in members(stack.pidfile(service)["pgid"]):
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
+            for name, value in tokens.items():
+                assert value not in command, f"{name} on the command line of {service} (pid {pid})"
+            seen += 1
+    assert seen >= len(SERVICES) + 2, "the Rasa workers are checked too"
+
+
+def test_development_credentials_are_announced_loudly(stack):
+    assert "WARNING: DEVELOPMENT CREDENTIALS" in stack.log_text()
+
+
+@pytest.mark.timeout(1200)
+def test_kill_9_of_the_rasa_parent_restarts_rasa_without_orphans(stack):
+    old = stack.pidfile("rasa")["pgid"]
+    others = {service: stack.pidfile(service)["pgid"] for service in ("actions", "console", "simulator")}
+    workers = [pid for pid in members(old) if pid != old]
+    assert len(workers) == 2, "two Sanic workers forked into the Rasa group"
+    os.kill(old, signal.SIGKILL)
+
+    new = wait_for_new_process(stack, "rasa", old, f"http://127.0.0.1:{stack.rasa_port}/webhooks/wechat/")
+    assert members(old) == [], "Rasa's workers must not survive their parent"
+    assert {service: stack.pidfile(service)["pgid"] for service in others} == others, "the others kept running"
+    assert members(new)
+    assert send(stack, "o_after_rasa_kill", "加班费怎么算")[0], "a message after recovery is answered"
+
+
+@pytest.mark.timeout(600)
+def test_kill_9_of_the_action_server_restarts_it(stack, tokens):
+    old = stack.pidfile("actions")["pgid"]
+    rasa = stack.pidfile("rasa")["pgid"]
+    os.kill(old, signal.SIGKILL)
+    new = wait_for_new_process(stack, "actions", old, f"http://127.0.0.1:{stack.action_port}/health")
+    assert members(old) == [] and stack.pidfile("rasa")["pgid"] == rasa
+    assert get(f"http://127.0.0.1:{stack.action_port}/actions") == 401, "the new action server is closed too"
+    assert environment_of(new)["ACTION_SERVER_TOKEN"] == tokens["ACTION_SERVER_TOKEN"]
+    reply = send(stack, "o_after_action_kill", "我的诉求")
+    assert reply and "还没有" in reply[0], reply
+
+
+def test_ctrl_c_stops_every_process_group(stack):
+    groups = {service: stack.pidfile(service)["pgid"] for service in SERVICES}
+    assert stack.interrupt() == 0
+    for service, pgid in groups.items():
+        assert members(pgid) == [], f"{service} left processes behind"
+        assert stack.pidfile(service) == {}, "pidfiles are removed on a clean stop"
