@@ -231,6 +231,8 @@ def _ends_with(text: str, words) -> bool:
 
 def _not_a_quantity(span: _Span) -> bool:
     after = span.after.lstrip(" ")
+    if _starts_with(after, ("号人", "口人")):
+        return False
     if _starts_with(after, _NOT_QUANTITY_AFTER):
         return True
     if re.fullmatch(r"(19|20)\d\d", span.digits):
@@ -245,7 +247,9 @@ def _approx_near(text: str, span: _Span) -> bool:
 # --- headcounts ------------------------------------------------------------------------
 def _people_span(span: _Span, answer: bool = True) -> bool:
     after = span.after.lstrip(" ")
-    if not _starts_with(after, _PEOPLE_AFTER) or _starts_with(after, _NOT_QUANTITY_AFTER):
+    if not _starts_with(after, _PEOPLE_AFTER):
+        return False
+    if _starts_with(after, _NOT_QUANTITY_AFTER) and not _starts_with(after, ("号人", "口人")):
         return False
     if after.startswith("个") and not _starts_with(after, tuple(w for w in _PEOPLE_AFTER if w != "个")):
         # A bare 个 ("五六个") is a headcount in an answer; in a story only at a clause's end.

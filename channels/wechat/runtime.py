@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
+from bot.appeals.evidence import FilingMarks
+from bot.appeals.store import AppealStore
 from bot.redis_keys import RedisKeys
 from bot.settings import Settings
 from channels.wechat.api_client import WeChatApiClient
@@ -20,6 +22,9 @@ class ChannelRuntime:
         self.outbox = Outbox(self.api, self.redis, self.keys)
         self.ledger = InboundLedger(self.redis, self.keys)
         self.records = WeChatRecords(self.redis, self.keys)
+        # Evidence sent after filing goes to the worker's open appeal (bot/appeals/evidence.py).
+        self.appeals = AppealStore(self.redis, self.keys)
+        self.filing_marks = FilingMarks(self.redis, self.keys)
 
     async def close(self) -> None:
         await self.api.close()
