@@ -232,10 +232,7 @@ def _answer_headcount(reading: Reading, turn: Turn, text: str) -> bool:
             return True
         reading.notes.append(["utter_appeal_hint_headcount_unclear", {}])
         return False
-    if count.uncertain or (count.low > CONFIRM_HEADCOUNT_ABOVE and not _people_word(text)):
-        if waiting and count.uncertain:
-            reading.updates.update({"appeal_headcount": quantity_slot(count), "appeal_pending": None})
-            return True
+    if not waiting and (count.uncertain or (count.low > CONFIRM_HEADCOUNT_ABOVE and not _people_word(text))):
         reading.updates["appeal_pending"] = {"slot": "appeal_headcount", "value": quantity_slot(count)}
         ask = "utter_appeal_confirm_headcount_vague" if count.uncertain else "utter_appeal_confirm_headcount_large"
         reading.ask = [ask, {"words": count.words, "count": count.low}]

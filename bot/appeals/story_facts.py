@@ -206,8 +206,6 @@ def employer_answer(text: Optional[str]) -> Optional[str]:
     if not folded or parse_headcount(folded) is not None and _only_quantity(folded):
         return None
     named = _called_name(folded) or employer_in(folded)
-    if named and named not in PLATFORMS:
-        return named
     clause = _first_clause(folded)
     if clause in ("我们", "我们是", "是", "就是") or clause.startswith(("我们是个", "是个", "一个", "一家")):
         called = re.search(r"叫(?:做)?([\w·]{2,12})", folded)
@@ -221,6 +219,8 @@ def employer_answer(text: Optional[str]) -> Optional[str]:
         if clause.endswith(tail) and len(clause) > len(tail) + 1:
             clause = clause[: -len(tail)]
     clause = clause.strip(" “”\"'")
+    if named and named not in PLATFORMS and named not in clause:
+        return named  # "在一个叫宏达的装修公司干": the name, not the sentence
     if len(clause) < 2 or canonical_district(clause) == clause or _is_district_only(clause):
         return None
     if parse_money(clause) is not None and _only_quantity(clause):
