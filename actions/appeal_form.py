@@ -103,7 +103,7 @@ def _story_before(tracker: Tracker) -> Optional[Text]:
         return None
     latest = users[-1]
     intent = ((latest.get("parse_data") or {}).get("intent") or {}).get("name")
-    if intent != "affirm" and len((latest.get("text") or "").strip()) > _SHORT_ACCEPT:
+    if intent != "affirm" or len((latest.get("text") or "").strip()) > _SHORT_ACCEPT:
         return None
     return users[-2].get("text")
 

@@ -34,8 +34,19 @@ FORM_SLOTS = (
 EXTRA_SLOTS = ("appeal_since", "appeal_pending", "appeal_hint")
 CATEGORY_CHOICES = ("wage_arrears", "work_injury", "dismissal", "social_insurance", "overtime_pay",
                     "labor_contract", "other")
-# Intents that interrupt the form rather than answer it (the rules handle them).
+# Intents that interrupt the form rather than answer it (the rules handle them) — but the
+# classifier hears "工资的事" as a status query and "不留了" as cancel, so, except for an
+# emergency, the message's own words must confirm the interruption.
 INTERRUPTIONS = frozenset({"cancel", "report_emergency", "request_human", "check_appeal_status", "help"})
+INTERRUPTION_WORDS = {
+    "cancel": ("取消", "不弄了", "不办了", "不登记了", "不投诉了", "不反映了", "不提交", "退出", "停止", "不填了",
+               "先不弄", "不要登记", "不想弄了", "不想投诉了", "撤销"),
+    "request_human": ("人工", "真人", "工作人员", "客服", "找人", "活人", "转人", "接线员"),
+    "check_appeal_status": ("进度", "查询", "查一下", "查查", "我的诉求", "办得怎么样", "处理到哪", "结果", "GH", "gh"),
+    "help": ("帮助", "你能做什么", "怎么用", "菜单", "功能", "你会什么"),
+}
+# Said to the phone or name question, these decline it rather than stop the form.
+_SOFT_CANCEL = ("算了", "不要了")
 NO_PHONE = "wechat"
 ANONYMOUS = "匿名"
 UNKNOWN = "不详"
@@ -102,13 +113,24 @@ def shown(slot: str, value: Any) -> str:
 def read_turn(turn: Turn) -> Reading:
     if turn.activating:
         return _read_opening(turn)
-    if turn.intent in INTERRUPTIONS or not (turn.text or "").strip():
+    if _interrupts(turn) or not (turn.text or "").strip():
         return Reading()
     if turn.requested == "appeal_confirmed":
         return _read_at_summary(turn)
     if turn.requested == "appeal_consent":
         return _read_consent(turn)
     return _read_answer(turn)
+
+
+def _interrupts(turn: Turn) -> bool:
+    if turn.intent == "report_emergency":
+        return True  # safety first, whatever the words
+    if turn.intent not in INTERRUPTIONS:
+        return False
+    if says_any(turn.text, INTERRUPTION_WORDS.get(turn.intent, ())):
+        return True
+    return turn.intent == "cancel" and turn.requested not in ("appeal_phone", "appeal_name") \
+        and says_any(turn.text, _SOFT_CANCEL)
 
 
 def _read_opening(turn: Turn) -> Reading:
@@ -411,7 +433,7 @@ def _take_facts(reading: Reading, facts: Facts, known: Dict[str, Any], skip: Opt
         "appeal_employer": facts.employer,
         "appeal_district": facts.district,
         "appeal_headcount": quantity_slot(facts.headcount) if facts.headcount and not facts.headcount.uncertain else None,
-        "appeal_amount": quantity_slot(facts.amount) if facts.amount and (facts.amount.low or facts.amount.each) else None,
+        "appeal_amount": quantity_slot(facts.amount) if _definite_sum(facts.amount) else None,
         "appeal_since": facts.since,
     }
     for slot, value in candidates.items():
@@ -422,6 +444,13 @@ def _take_facts(reading: Reading, facts: Facts, known: Dict[str, Any], skip: Opt
             and reading.updates.get("appeal_headcount") is None and skip != "appeal_headcount":
         reading.updates["appeal_pending"] = {"slot": "appeal_headcount", "value": quantity_slot(facts.headcount)}
     return taken
+
+
+def _definite_sum(amount: Optional[Quantity]) -> bool:
+    """A story's sum worth recording without asking: a figure, not "几百块" or a rate alone."""
+    if amount is None or not amount.low:
+        return False
+    return amount.high is None or amount.high < 5 * amount.low
 
 
 def _facts_line(updates: Dict[str, Any]) -> str:

@@ -42,7 +42,7 @@ _CLAUSE_BREAKS = re.compile(r"[，,。.!！?？;；、\s]|就是|是个|是一�
 
 CATEGORY_WORDS = (
     ("work_injury", ("工伤", "受伤", "摔伤", "砸伤", "烫伤", "骨折", "摔断", "压断", "伤到", "伤了", "断了", "职业病")),
-    ("wage_arrears", ("欠薪", "欠工资", "拖欠", "欠我", "欠我们", "没发工资", "不发工资", "工资没发", "工资不发",
+    ("wage_arrears", ("欠薪", "欠工资", "拖欠", "欠我", "欠我们", "欠了我", "欠了", "欠着", "没发工资", "不发工资", "工资没发", "工资不发",
                       "没给工资", "不给工资", "工资没给", "工资一直没", "讨薪", "要工资", "要不到工资", "工钱",
                       "血汗钱", "结工资", "工资没结", "不结账", "没结账", "扣工资", "扣钱", "克扣", "罚款",
                       "工资的事", "欠钱", "发不出", "没拿到钱", "一分钱没")),
@@ -143,8 +143,12 @@ def employer_in(text: Optional[str]) -> Optional[str]:
     called = _called_name(folded)
     if called:
         return called
+    consumed = 0
     for match in _SUFFIX.finditer(folded):
+        if match.start() < consumed:
+            continue  # the 厂 of 电子厂: part of a suffix already read
         suffix = _whole_suffix(folded, match.start(), match.end())
+        consumed = match.start() + len(suffix)
         name = _name_before(folded, match.start()) + suffix
         if _is_a_name(name, suffix):
             return name

@@ -63,8 +63,9 @@ def test_a_story_at_the_start_fills_what_it_says_and_asks_only_the_rest():
 def test_category_answer_that_sounds_like_a_topic_is_an_answer():
     form = Form()
     assert form.says("我要反映情况", "file_appeal") == "appeal_category"
-    assert form.says("工资的事", "check_appeal_status") == "REJECTED"  # an interruption intent is not an answer
-    assert form.says("工资的事", "faq") == "appeal_description"
+    assert form.says("我的诉求办得怎么样了", "check_appeal_status") == "REJECTED"  # a real status question
+    assert form.says("工资的事", "check_appeal_status") == "appeal_description"  # misheard as one: an answer
+    assert form.slots["appeal_category"] == "wage_arrears"
     assert form.slots["appeal_category"] == "wage_arrears"
 
 
@@ -157,3 +158,13 @@ def _to_the(slot: str) -> Form:
         form.says(answer, "affirm" if answer == "同意" else None)
     assert form.requested == slot
     return form
+
+
+def test_interruptions_need_their_words_except_an_emergency():
+    form = _to_the("appeal_phone")
+    assert form.says("不留了", "cancel") == "appeal_name"
+    assert form.slots["appeal_phone"] == NO_PHONE
+    assert form.says("取消吧 不弄了", "cancel") == "REJECTED"
+    assert form.says("王师傅", "request_human") == "appeal_consent"
+    assert form.says("我要找人工", "request_human") == "REJECTED"
+    assert form.says("同意", "report_emergency") == "REJECTED"
