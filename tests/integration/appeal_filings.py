@@ -8,7 +8,7 @@ the summary (`at_summary`), then says "是". `meant` is what the ticket must say
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional
 
 # Which question a reply ends with, by the words of the domain's questions.
 QUESTIONS = (
@@ -43,10 +43,6 @@ class Filing:
     meant: Dict[str, object]
     midway: Dict[str, str] = field(default_factory=dict)  # question → a correction said instead, once
     at_summary: List[str] = field(default_factory=list)
-
-
-def headcount_between(low: int, high: int) -> Tuple[str, int, int]:
-    return ("headcount", low, high)
 
 
 FILINGS = [

@@ -352,7 +352,7 @@ async def test_a_low_rating_with_money_still_owed_reopens_the_case(worker, stack
 
 async def test_twenty_sloppy_filings(stack, appeals):
     """Twenty filings written as workers would: at least 19 tickets say what the worker meant."""
-    from tests.integration.appeal_filings import FILINGS, question_in
+    from tests.integration.appeal_filings import FILINGS
 
     results = []
     for filing in FILINGS:
