@@ -70,7 +70,7 @@ class ValidateAppealForm(FormValidationAction):
 
 async def _turn(tracker: Tracker) -> Turn:
     latest = tracker.latest_message or {}
-    activating = (tracker.active_loop or {}).get("name") != FORM
+    activating = _starting(tracker)
     requested = tracker.get_slot("requested_slot")
     return Turn(
         # A very long message reaches the bot capped; the channel keeps the whole in metadata.
@@ -84,6 +84,25 @@ async def _turn(tracker: Tracker) -> Turn:
         recent_topic=last_faq_topic(tracker.events) if activating else None,
         location_district=await _shared_location_district(tracker) if requested == "appeal_district" else None,
     )
+
+
+def _starting(tracker: Tracker) -> bool:
+    """The form was not running when the worker wrote this message: it starts now.
+
+    (Rasa sets the form active on the tracker before validating at activation, so the active
+    loop alone cannot tell; the loop's state before the latest message can.)
+    """
+    loop = None
+    for event in tracker.events:
+        if event.get("event") == "user" and event is _latest_user(tracker):
+            break
+        if event.get("event") == "active_loop":
+            loop = event.get("name")
+    return loop != FORM
+
+
+def _latest_user(tracker: Tracker) -> Optional[Dict[Text, Any]]:
+    return next((event for event in reversed(tracker.events) if event.get("event") == "user"), None)
 
 
 def _fresh_turn(tracker: Tracker) -> bool:

@@ -174,7 +174,9 @@ def _corrects_another_field(turn: Turn, slot: str, text: str) -> bool:
     not answer the question asked ("我们公司不是大公司 就五六个人" answers the headcount)."""
     if any(marker in normalize(text) for marker in STRONG_MARKERS):
         return True
-    return turn.slots.get(slot) is not None and not _answer(Reading(), turn, turn.requested, text)
+    trial = Reading()
+    answered = _answer(trial, turn, turn.requested, text) and trial.updates.get(turn.requested) is not None
+    return turn.slots.get(slot) is not None and not answered
 
 
 # --- answers to one question ---------------------------------------------------------------

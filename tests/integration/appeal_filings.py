@@ -2,7 +2,7 @@
 numbers, answers that sound like FAQ topics, changes of mind, corrections at the summary.
 
 Each worker answers whatever the bot asks from what they know (`answers`, by question),
-may correct something in the middle (`midway`: said once when that question comes) and at
+accepts the offer to file after an FAQ answer ("是的"), may correct something in the middle (`midway`: said once when that question comes) and at
 the summary (`at_summary`), then says "是". `meant` is what the ticket must say.
 """
 from __future__ import annotations
@@ -220,7 +220,7 @@ FILINGS = [
     Filing(
         "yes to the offer after an FAQ answer, with the story before it",
         ["我们公司三个月没发工资了 在怀柔 老板说再等等 怎么办"],
-        {"affirm": ["是的"], "employer": ["怀柔永兴机械厂"], "headcount": ["三十来个"], "amount": ["不清楚"],
+        {"employer": ["怀柔永兴机械厂"], "headcount": ["三十来个"], "amount": ["不清楚"],
          "phone": ["13812345555"], "name": ["匿名"], "consent": ["同意"]},
         {"category": "wage_arrears", "employer": "怀柔永兴机械厂", "district": "怀柔区", "headcount": (30, 30),
          "phone": "13812345555", "name": None, "collective": True},

@@ -385,8 +385,9 @@ async def _file(person, appeals, filing) -> list:
             text = midway.pop(question)
         elif question in answers:
             text = answers[question].pop(0) if len(answers[question]) > 1 else answers[question][0]
-        elif question is None and "affirm" in answers:
-            text = answers.pop("affirm")[0]
+        elif question is None and "offer" not in answers:
+            answers["offer"] = ["是的"]  # an FAQ answer offering to file: the worker accepts
+            text = "是的"
         else:
             return [f"unexpected reply: {reply[:120]}"]
         reply = await person.says(text)

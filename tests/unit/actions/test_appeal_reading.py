@@ -119,6 +119,12 @@ def test_corrections_during_the_form_change_one_field():
     assert form.slots["appeal_employer"] == "老王装饰"
 
 
+def test_a_correction_of_another_field_is_not_taken_as_a_vague_answer():
+    form = _to_the("appeal_amount")
+    assert form.says("单位不是这个，是老王装饰") == "appeal_amount"
+    assert form.slots["appeal_employer"] == "老王装饰" and form.slots["appeal_pending"] is None
+
+
 def test_at_the_summary_no_asks_which_field_and_a_field_alone_asks_it_again():
     form = _to_the("appeal_confirmed")
     assert form.says("不对", "deny") == "appeal_confirmed"
