@@ -24,6 +24,7 @@ from bot.appeals.quantities import Quantity, parse_headcount, parse_money
 from bot.appeals.story_facts import (
     Facts, category_in, district_in, employer_answer, employer_in, is_story, name_answer, read_story,
 )
+from bot.appeals.validation import HEADCOUNT_MAX
 from bot.nlu.text_normalization import normalize
 
 FORM_SLOTS = (
@@ -246,6 +247,8 @@ def _answer_headcount(reading: Reading, turn: Turn, text: str) -> bool:
         reading.updates.update({"appeal_headcount": pending["value"], "appeal_pending": None})
         return True
     count = parse_headcount(text, answer=True)
+    if count is not None and count.low and count.low > HEADCOUNT_MAX:
+        count = None  # not a number of workers the record can hold: asked again
     money = parse_money(text)
     if count is None or (money is not None and count.low and money.low and count.low == money.low):
         if money is not None:

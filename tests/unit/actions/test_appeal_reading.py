@@ -174,3 +174,10 @@ def test_interruptions_need_their_words_except_an_emergency():
     assert form.says("王师傅", "request_human") == "appeal_consent"
     assert form.says("我要找人工", "request_human") == "REJECTED"
     assert form.says("同意", "report_emergency") == "REJECTED"
+
+
+def test_an_impossible_headcount_is_asked_again_not_filed():
+    form = _to_the("appeal_headcount")
+    assert form.says("99999999个人") == "appeal_headcount"
+    assert form.slots["appeal_headcount"] is None
+    assert form.last_hint()["notes"][0][0] == "utter_appeal_hint_headcount_unclear"
