@@ -1,4 +1,10 @@
-"""The appeal form: one plain question at a time, each answer checked with a clear re-ask."""
+"""The appeal form: asks only for what the worker has not already said, one plain question
+at a time, takes corrections at any point, and confirms a summary before filing.
+
+Every field has a custom slot mapping, so nothing fills the form except the worker's own
+messages in this appeal (no entities left over from earlier topics). Reading a message is
+done in `actions/appeal_reading.py`; this module connects it to Rasa.
+"""
 from __future__ import annotations
 
 import time
@@ -10,44 +16,29 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import stores
-from actions.answer_parsing import (
-    ANONYMOUS_WORDS, DECLINE_WORDS, UNKNOWN_WORDS, headcount, looks_like_question, mobile_number, says_any,
+from actions.appeal_reading import (
+    ANONYMOUS, EXTRA_SLOTS, FORM_SLOTS, NO_PHONE, UNKNOWN, Turn, read_turn, shown,
 )
 from actions.conversation_signals import faq_topic, last_faq_topic, whole_message
-from actions.form_answers import tracker_answered_slot
-from bot.appeals import CATEGORY_LABELS
-from bot.appeals.validation import DESCRIPTION_MAX
-from bot.districts import canonical_district
 
-FORM_SLOTS = (
-    "appeal_category", "appeal_description", "appeal_employer", "appeal_district", "appeal_headcount",
-    "appeal_amount", "appeal_phone", "appeal_name", "appeal_consent", "appeal_confirmed",
-)
+__all__ = ["ANONYMOUS", "FORM_SLOTS", "NO_PHONE", "UNKNOWN", "reset_form_slots", "summary"]
+
+FORM = "appeal_form"
 # Appeals about money owed: the form asks how much.
 MONEY_CATEGORIES = {"wage_arrears", "overtime_pay", "minimum_wage", "dismissal", "resignation",
                     "labor_contract", "annual_leave", "social_insurance", "work_injury"}
-CATEGORY_CHOICES = ("wage_arrears", "work_injury", "dismissal", "social_insurance", "overtime_pay",
-                    "labor_contract", "other")
-# Intents that interrupt the form rather than answer its question (as in the slot mappings).
-NOT_ANSWERS = {"cancel", "report_emergency", "request_human", "check_appeal_status", "help"}
-NO_PHONE = "wechat"  # the worker prefers to be reached in WeChat
-ANONYMOUS = "匿名"
-UNKNOWN = "不详"
 LOCATION_FRESH_S = 15 * 60
+# Actions that may run between the worker's message and the form reading it. Anything else
+# (an FAQ answer, help) means the form is coming back after an interruption: that message
+# was not for the form and is not read again.
+_SAME_TURN = {"action_listen", "action_extract_slots", FORM, f"validate_{FORM}"}
+# A message this short that starts the form ("是", "好的") accepts the offer after an FAQ answer.
+_SHORT_ACCEPT = 4
 
 
 def reset_form_slots(keep_category: bool = False) -> List[Dict[Text, Any]]:
-    return [SlotSet(slot, None) for slot in FORM_SLOTS if not (keep_category and slot == "appeal_category")]
-
-
-def category_from_answer(text: Text, parse: Dict[Text, Any]) -> Optional[Text]:
-    stripped = (text or "").strip()
-    if stripped.isdigit() and 1 <= int(stripped) <= len(CATEGORY_CHOICES):
-        return CATEGORY_CHOICES[int(stripped) - 1]
-    for category, label in CATEGORY_LABELS.items():
-        if label in stripped:
-            return category
-    return faq_topic(parse, min_confidence=0.3) or ("other" if stripped else None)
+    return [SlotSet(slot, None) for slot in FORM_SLOTS + EXTRA_SLOTS
+            if not (keep_category and slot == "appeal_category")]
 
 
 class ValidateAppealForm(FormValidationAction):
@@ -57,155 +48,160 @@ class ValidateAppealForm(FormValidationAction):
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
         slots = list(domain_slots)
-        if tracker.get_slot("appeal_category") not in MONEY_CATEGORIES:
+        if tracker.get_slot("appeal_category") not in MONEY_CATEGORIES and "appeal_amount" in slots:
             slots.remove("appeal_amount")
         if tracker.get_slot("appeal_consent") is False:
             # No consent, nothing to confirm: the form ends and the submit action explains.
             slots.remove("appeal_confirmed")
         return slots
 
-    # --- category: from the topic already discussed, else asked -----------------------
-    async def extract_appeal_category(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        if tracker.get_slot("appeal_category"):
-            return {}
-        if tracker.get_slot("requested_slot") == "appeal_category":
-            text = tracker.latest_message.get("text")
-            intent = (tracker.latest_message.get("intent") or {}).get("name")
-            if intent in NOT_ANSWERS or looks_like_question(text):
-                return {}  # not an answer: the form steps aside and the question is answered
-            return {"appeal_category": category_from_answer(text, tracker.latest_message)}
-        topic = faq_topic(tracker.latest_message) or last_faq_topic(tracker.events)
-        return {"appeal_category": topic} if topic else {}
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        """Read the worker's latest message once; no events at all lets the rules answer it."""
+        changes: Dict[Text, Any] = {}
+        if _fresh_turn(tracker):
+            changes = read_turn(await _turn(tracker)).slot_events()
+            # Photos sent while filing belong to this new appeal, not to an older open one.
+            await stores.filing_marks().start(tracker.sender_id)
+        events = [SlotSet(slot, value) for slot, value in changes.items()]
+        tracker.add_slots(events)
+        next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+        return events + ([next_slot] if next_slot else [])
 
-    def validate_appeal_category(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return {"appeal_category": value if value in CATEGORY_LABELS else "other"}
 
-    # --- free-text answers -----------------------------------------------------------
-    # The domain's text mappings skip messages classified as FAQ topics; these take such a
-    # message when it answers the question just asked (actions/form_answers.py).
-    async def extract_appeal_employer(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        return _answer_for(tracker, "appeal_employer")
+async def _turn(tracker: Tracker) -> Turn:
+    latest = tracker.latest_message or {}
+    activating = _starting(tracker)
+    requested = tracker.get_slot("requested_slot")
+    return Turn(
+        # A very long message reaches the bot capped; the channel keeps the whole in metadata.
+        text=whole_message(tracker.events, latest.get("text") or ""),
+        intent=(latest.get("intent") or {}).get("name"),
+        requested=None if activating else requested,
+        slots={slot: tracker.get_slot(slot) for slot in FORM_SLOTS + EXTRA_SLOTS},
+        activating=activating,
+        story_before=_story_before(tracker) if activating else None,
+        faq_topic=faq_topic(latest, min_confidence=0.3),
+        recent_topic=last_faq_topic(tracker.events) if activating else None,
+        location_district=await _shared_location_district(tracker) if requested == "appeal_district" else None,
+    )
 
-    async def extract_appeal_district(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        return _answer_for(tracker, "appeal_district")
 
-    async def extract_appeal_headcount(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        return _answer_for(tracker, "appeal_headcount")
+def _starting(tracker: Tracker) -> bool:
+    """The form was not running when the worker wrote this message: it starts now.
 
-    async def extract_appeal_amount(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        return _answer_for(tracker, "appeal_amount")
+    (Rasa sets the form active on the tracker before validating at activation, so the active
+    loop alone cannot tell; the loop's state before the latest message can.)
+    """
+    loop = None
+    for event in tracker.events:
+        if event.get("event") == "user" and event is _latest_user(tracker):
+            break
+        if event.get("event") == "active_loop":
+            loop = event.get("name")
+    return loop != FORM
 
-    async def extract_appeal_phone(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        return _answer_for(tracker, "appeal_phone")
 
-    async def extract_appeal_name(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        return _answer_for(tracker, "appeal_name")
+def _latest_user(tracker: Tracker) -> Optional[Dict[Text, Any]]:
+    return next((event for event in reversed(tracker.events) if event.get("event") == "user"), None)
 
-    def validate_appeal_description(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        text = whole_message(tracker.events, value).strip()
-        if len(text) < 4:
-            dispatcher.utter_message(text="请再多说几句：发生了什么、从什么时候开始、现在怎么样了。")
-            return {"appeal_description": None}
-        return {"appeal_description": text[:DESCRIPTION_MAX]}
 
-    def validate_appeal_employer(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        text = (value or "").strip()
-        if says_any(text, UNKNOWN_WORDS):
-            return {"appeal_employer": UNKNOWN}
-        if not 2 <= len(text) <= 100:
-            dispatcher.utter_message(text="请告诉我单位（或老板、包工头、项目）的名称，不知道全称写个简称也行。")
-            return {"appeal_employer": None}
-        return {"appeal_employer": text}
+def _fresh_turn(tracker: Tracker) -> bool:
+    """The form runs right after the worker's message, not after something answered it."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action" and event.get("name") not in _SAME_TURN:
+            return False
+    return True
 
-    async def validate_appeal_district(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        district = canonical_district(value) or await self._shared_location_district(tracker)
-        if district:
-            return {"appeal_district": district}
-        if says_any(value, UNKNOWN_WORDS):
-            return {"appeal_district": UNKNOWN}
-        dispatcher.utter_message(text="没认出是哪个区。请回复工作地点所在的区，例如：朝阳区、海淀区、丰台区、亦庄（经开区）；也可以发送位置。")
-        return {"appeal_district": None}
 
-    @staticmethod
-    async def _shared_location_district(tracker: Tracker) -> Optional[Text]:
-        location = await stores.wechat_records().location(tracker.sender_id)
-        if location and time.time() - float(location.get("at", 0)) < LOCATION_FRESH_S:
-            return location.get("district")
+def _story_before(tracker: Tracker) -> Optional[Text]:
+    """The worker's message before a bare "是" that accepted the offer to file (its story)."""
+    users = [event for event in tracker.events if event.get("event") == "user"]
+    if len(users) < 2:
         return None
-
-    def validate_appeal_headcount(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        if says_any(str(value), UNKNOWN_WORDS):
-            return {"appeal_headcount": UNKNOWN}
-        count = headcount(str(value))
-        if count is None or not 1 <= count <= 100000:
-            dispatcher.utter_message(text="请回复一共涉及多少人，例如“就我一个”或“30人左右”。")
-            return {"appeal_headcount": None}
-        return {"appeal_headcount": str(count)}
-
-    def validate_appeal_amount(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        text = str(value or "").strip()
-        if says_any(text, UNKNOWN_WORDS):
-            return {"appeal_amount": UNKNOWN}
-        if not text or len(text) > 100:
-            dispatcher.utter_message(text="请回复大概的金额，例如“两个月工资一万二”；说不清可以回复“不清楚”。")
-            return {"appeal_amount": None}
-        return {"appeal_amount": text}
-
-    def validate_appeal_phone(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        number = mobile_number(str(value or ""))
-        if number:
-            return {"appeal_phone": number}
-        if tracker.latest_message.get("intent", {}).get("name") == "deny" or says_any(str(value), DECLINE_WORDS):
-            return {"appeal_phone": NO_PHONE}
-        dispatcher.utter_message(text="这个号码好像不对。请回复11位手机号（例如13812345678）；不想留电话请回复“不留”，工作人员会在微信里联系您。")
-        return {"appeal_phone": None}
-
-    def validate_appeal_name(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        text = str(value or "").strip()
-        if tracker.latest_message.get("intent", {}).get("name") == "deny" or says_any(text, ANONYMOUS_WORDS):
-            return {"appeal_name": ANONYMOUS}
-        if not 1 <= len(text) <= 20:
-            dispatcher.utter_message(text="请回复怎么称呼您（例如“王师傅”），不想留名请回复“匿名”。")
-            return {"appeal_name": None}
-        return {"appeal_name": text}
-
-    def validate_appeal_consent(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return {"appeal_consent": bool(value)}
-
-    def validate_appeal_confirmed(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        if value:
-            return {"appeal_confirmed": True}
-        dispatcher.utter_message(text="好的，我们重新填写一遍。")
-        return {event["name"]: None for event in reset_form_slots(keep_category=True)}
+    latest = users[-1]
+    intent = ((latest.get("parse_data") or {}).get("intent") or {}).get("name")
+    if intent != "affirm" or len((latest.get("text") or "").strip()) > _SHORT_ACCEPT:
+        return None
+    return users[-2].get("text")
 
 
-def _answer_for(tracker: Tracker, slot: Text) -> Dict[Text, Any]:
-    if tracker_answered_slot(tracker) != slot or tracker.get_slot(slot):
-        return {}
-    return {slot: tracker.latest_message.get("text")}
+async def _shared_location_district(tracker: Tracker) -> Optional[Text]:
+    location = await stores.wechat_records().location(tracker.sender_id)
+    if location and time.time() - float(location.get("at", 0)) < LOCATION_FRESH_S:
+        return location.get("district")
+    return None
 
 
 def summary(tracker: Tracker) -> Text:
     slot = tracker.get_slot
-    phone = slot("appeal_phone")
     lines = [
-        f"· 类别：{CATEGORY_LABELS.get(slot('appeal_category') or 'other', '其他')}",
+        f"· 类别：{shown('appeal_category', slot('appeal_category'))}",
         f"· 情况：{slot('appeal_description')}",
-        f"· 单位：{slot('appeal_employer')}",
-        f"· 地区：{slot('appeal_district')}",
-        f"· 涉及人数：{slot('appeal_headcount')}",
+        f"· 单位：{shown('appeal_employer', slot('appeal_employer'))}",
+        f"· 地区：{shown('appeal_district', slot('appeal_district'))}",
+        f"· 涉及人数：{shown('appeal_headcount', slot('appeal_headcount'))}",
     ]
     if slot("appeal_amount"):
-        lines.append(f"· 涉及金额：{slot('appeal_amount')}")
-    lines.append(f"· 联系方式：{'微信联系' if phone == NO_PHONE else phone}")
-    lines.append(f"· 称呼：{slot('appeal_name')}")
+        lines.append(f"· 涉及金额：{shown('appeal_amount', slot('appeal_amount'))}")
+    if slot("appeal_since"):
+        lines.append(f"· 开始时间：{slot('appeal_since')}")
+    lines.append(f"· 联系方式：{shown('appeal_phone', slot('appeal_phone'))}")
+    lines.append(f"· 称呼：{shown('appeal_name', slot('appeal_name'))}")
     return "\n".join(lines)
 
 
-class ActionAskAppealConfirmed(Action):
+# --- the questions ------------------------------------------------------------------------
+class AskAppealField(Action):
+    """Asks for one field: first what the last answer told us (a note, a correction done),
+    then either a confirming question for an uncertain value or the field's usual question —
+    never the same question twice in one reply."""
+
+    slot = ""
+
     def name(self) -> Text:
-        return "action_ask_appeal_confirmed"
+        return f"action_ask_{self.slot}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
-        dispatcher.utter_message(text=f"请核对您要反映的内容：\n{summary(tracker)}\n确认提交请回复“是”，需要修改请回复“不对”。")
-        return []
+        hint = tracker.get_slot("appeal_hint") or {}
+        for response, variables in hint.get("notes") or []:
+            dispatcher.utter_message(response=response, **(variables or {}))
+        ask = hint.get("ask") or self._pending_question(tracker)
+        if ask:
+            dispatcher.utter_message(response=ask[0], **(ask[1] or {}))
+        else:
+            self.question(dispatcher, tracker)
+        return [SlotSet("appeal_hint", None)]
+
+    def _pending_question(self, tracker: Tracker) -> Optional[list]:
+        pending = tracker.get_slot("appeal_pending") or {}
+        if pending.get("slot") != self.slot or self.slot != "appeal_headcount":
+            return None
+        words = (pending.get("value") or {}).get("words") or ""
+        return ["utter_appeal_confirm_headcount_vague", {"words": words, "count": ""}]
+
+    def question(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        dispatcher.utter_message(response=f"utter_ask_{self.slot}")
+
+
+def _asking(slot_name: str) -> type:
+    return type(f"AskAppeal_{slot_name}", (AskAppealField,), {"slot": slot_name})
+
+
+AskAppealCategory = _asking("appeal_category")
+AskAppealDescription = _asking("appeal_description")
+AskAppealEmployer = _asking("appeal_employer")
+AskAppealDistrict = _asking("appeal_district")
+AskAppealHeadcount = _asking("appeal_headcount")
+AskAppealAmount = _asking("appeal_amount")
+AskAppealPhone = _asking("appeal_phone")
+AskAppealName = _asking("appeal_name")
+AskAppealConsent = _asking("appeal_consent")
+
+
+class ActionAskAppealConfirmed(AskAppealField):
+    slot = "appeal_confirmed"
+
+    def question(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        dispatcher.utter_message(response="utter_ask_appeal_confirmed", summary=summary(tracker))

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import stores
 from actions.service_hours import waiting_message
+from actions.worker_context import known_district
 
 REASON_ASKED = "worker asked for a person"
 REASON_NOT_UNDERSTOOD = "the bot failed to understand twice in a row"
@@ -17,9 +18,12 @@ REASON_ANGER = "sustained anger"
 
 async def hand_to_person(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,
                          priority: str = "normal", ticket_id: Optional[str] = None,
-                         lead: str = "") -> List[Dict[Text, Any]]:
+                         lead: str = "", district: Optional[str] = None) -> List[Dict[Text, Any]]:
+    # The district the worker already gave (mid-form, an earlier appeal) picks the union.
+    district = district or await known_district(tracker)
     await stores.escalations().escalate(tracker.sender_id, reason, priority, ticket_id,
-                                        excerpt=tracker.latest_message.get("text"))
+                                        excerpt=tracker.latest_message.get("text"), district=district)
+    await stores.filing_marks().stop(tracker.sender_id)  # a form left for a person holds no media back
     dispatcher.utter_message(text=(lead + waiting_message()).strip())
     return [ConversationPaused()]
 

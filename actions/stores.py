@@ -6,6 +6,7 @@ import functools
 from redis.asyncio import Redis
 
 from bot.appeals import AppealStore
+from bot.appeals.evidence import FilingMarks
 from bot.escalations import EscalationStore
 from bot.redis_keys import RedisKeys
 from bot.settings import Settings
@@ -28,3 +29,7 @@ def escalations() -> EscalationStore:
 
 def wechat_records() -> WeChatRecords:
     return WeChatRecords(*_connection())
+
+
+def filing_marks() -> FilingMarks:
+    return FilingMarks(*_connection())

@@ -24,8 +24,26 @@ def form_started_at(tracker: Tracker) -> float:
     return 0.0
 
 
-def _known(value: Optional[Text]) -> Optional[Text]:
+def _known(value: Any) -> Any:
     return None if value in (None, UNKNOWN, ANONYMOUS, NO_PHONE) else value
+
+
+def _figure(value: Any) -> Optional[int]:
+    """The parsed figure of a headcount slot ({"value": 5, ...}); None when not said."""
+    if isinstance(value, dict):
+        return value.get("value")
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def _label(value: Any) -> Optional[Text]:
+    """An amount slot as recorded: "20000元以上（每人4000–5000元）", at most 64 characters."""
+    if isinstance(value, dict):
+        return (value.get("label") or value.get("words") or "")[:64] or None
+    return _known(value)
+
+
+def _words(value: Any) -> Optional[Text]:
+    return ((value.get("words") or "")[:64] or None) if isinstance(value, dict) else None
 
 
 def next_steps(appeal: Appeal) -> Text:
@@ -45,23 +63,28 @@ class ActionSubmitAppeal(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         slot = tracker.get_slot
+        await stores.filing_marks().stop(tracker.sender_id)
         if slot("appeal_consent") is not True or slot("appeal_confirmed") is not True:
             dispatcher.utter_message(text=NO_CONSENT)
             return reset_form_slots()
-        headcount = _known(slot("appeal_headcount"))
+        headcount = _figure(slot("appeal_headcount"))
         category = slot("appeal_category") or "other"
         appeal = await stores.appeals().create(
             description=slot("appeal_description"),
             category=category,
             employer=_known(slot("appeal_employer")),
             district=_known(slot("appeal_district")),
-            headcount=int(headcount) if headcount else None,
-            amount=_known(slot("appeal_amount")),
+            # The parsed headcount (never a misread sum) decides collective and urgent.
+            headcount=headcount,
+            headcount_words=_words(slot("appeal_headcount")),
+            amount=_label(slot("appeal_amount")),
+            amount_words=_words(slot("appeal_amount")),
+            since=(slot("appeal_since") or "")[:64] or None,
             phone=_known(slot("appeal_phone")),
             name=_known(slot("appeal_name")),
             openid=tracker.sender_id,
             consent=True,
-            group_wages=category == "wage_arrears" and int(headcount or 1) >= 3,
+            group_wages=category == "wage_arrears" and (headcount or 1) >= 3,
         )
         attached = await self._attach_evidence(appeal, tracker)
         text = next_steps(appeal)
@@ -85,5 +108,6 @@ class ActionCancelAppeal(Action):
         return "action_cancel_appeal"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        await stores.filing_marks().stop(tracker.sender_id)
         dispatcher.utter_message(text="好的，已停止登记，刚才填写的内容不会提交。还有什么可以帮您？")
         return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots()]

@@ -47,6 +47,10 @@ class RedisKeys:
     # One JSON document per appeal plus sorted-set indexes of ticket numbers. Index scores
     # are creation times (newest first by ZREVRANGEBYSCORE), except the due index, scored
     # by due time, so overdue appeals (督办) come out of one range query.
+    def appeal_filing(self, openid: str) -> str:
+        """Set while the worker is filling in an appeal form: media then belong to the new appeal."""
+        return f"{self.prefix}appeal:filing:{openid}"
+
     def appeal(self, ticket_id: str) -> str:
         """The appeal's JSON document (the record the union is accountable for)."""
         return f"{self.prefix}appeal:{ticket_id}"

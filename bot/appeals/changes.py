@@ -8,7 +8,7 @@ from typing import Any, Optional
 from bot.appeals import validation as valid
 from bot.appeals.errors import AppealError
 from bot.appeals.model import Appeal, StatusChange
-from bot.appeals.status import Status, allowed, due_at, parse_status
+from bot.appeals.status import REOPENABLE, Status, allowed, due_at, parse_status
 
 
 def transition(
@@ -119,4 +119,30 @@ def record_satisfaction(appeal: Appeal, score: Any, comment: Optional[str], acto
     changed = transition(appeal, Status.REVISITED, actor, now, note=f"满意度 {value}/5")
     changed.satisfaction = value
     changed.satisfaction_comment = remark
+    return changed
+
+
+def reopen(appeal: Appeal, actor: str, now: float, reason: str) -> Appeal:
+    """重办: back to 已派单 in the same union and with the same 承办人, counted and noted.
+
+    Only a resolved case (已办结, or 已回访 with a low score) can be reopened; the due time
+    restarts as for a new assignment, and `reopened` flags it for staff.
+    """
+    who = valid.actor(actor)
+    why = valid.text(reason, "note", valid.NOTE_MAX, required=True)
+    if appeal.status not in REOPENABLE:
+        raise AppealError(
+            f"{appeal.ticket_id}: only a case {Status.RESOLVED.label} or {Status.REVISITED.label} can be reopened, "
+            f"it is {appeal.status.label} ({appeal.status.value})",
+            code="not_reopenable",
+            field="status",
+        )
+    changed = copy.deepcopy(appeal)
+    changed.status = Status.ASSIGNED
+    changed.updated_at = now
+    changed.due_at = due_at(Status.ASSIGNED, appeal.urgent, now)
+    changed.reopened = appeal.reopened + 1
+    changed.history.append(
+        StatusChange(now, who, appeal.status, Status.ASSIGNED, f"重办：{why}", appeal.queue, appeal.assignee)
+    )
     return changed

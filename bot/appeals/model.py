@@ -87,6 +87,12 @@ class Appeal:
     satisfaction_comment: Optional[str] = None
     # Set when the worker's personal fields were erased (on request, or by retention).
     personal_data_erased_at: Optional[float] = None
+    # The worker's own words beside the parsed figures ("五六个人", "每人四五千 一共两万多"),
+    # and since when it has been going on ("从9月开始"): staff see what was actually said.
+    headcount_words: Optional[str] = None
+    amount_words: Optional[str] = None
+    since: Optional[str] = None
+    reopened: int = 0  # 重办: how many times the worker's 回访 sent it back to be worked again
 
     def overdue(self, now: float) -> bool:
         """督办: the current step was not left by its due time."""
@@ -152,6 +158,9 @@ def new_appeal(
     urgent: bool = False,
     emergency: bool = False,
     actor: Optional[str] = None,
+    headcount_words: Optional[str] = None,
+    amount_words: Optional[str] = None,
+    since: Optional[str] = None,
 ) -> Appeal:
     """A validated, just-filed appeal (已受理) with its first history entry.
 
@@ -192,6 +201,9 @@ def new_appeal(
         updated_at=now,
         due_at=due_at(Status.SUBMITTED, urgent, now),
         history=[StatusChange(now, who, None, Status.SUBMITTED, queue=queue)],
+        headcount_words=valid.text(headcount_words, "headcount_words", 64),
+        amount_words=valid.text(amount_words, "amount_words", 100),
+        since=valid.text(since, "since", 64),
     )
 
 

@@ -51,6 +51,9 @@ TRANSITIONS: dict[Status, frozenset] = {
     Status.CANCELLED: frozenset(),
 }
 CLOSED = frozenset(status for status, targets in TRANSITIONS.items() if not targets)
+# 重办: a case the worker says is not solved (a low 回访 score, "钱还没到手") goes back to
+# 已派单 in the same union. Not an ordinary transition: only `changes.reopen` makes it.
+REOPENABLE = frozenset({Status.RESOLVED, Status.REVISITED})
 
 # The step must be left within this time, else the appeal is overdue (督办).
 STEP_LIMIT = {

@@ -156,6 +156,16 @@ class AppealStore:
                 finished = appeal.status.closed or appeal.status is Status.RESOLVED
                 if finished and appeal.updated_at < cutoff and appeal.personal_data_erased_at is None:
                     yield appeal
+    async def reopen(self, ticket_id: str, actor: str, reason: str) -> Appeal:
+        """重办: a resolved case the worker says is not solved goes back to the same union."""
+        return await self._change(ticket_id, lambda appeal, now: changes.reopen(appeal, actor, now, reason))
+
+    async def newest_open(self, openid: str) -> Optional[Appeal]:
+        """The worker's most recent appeal that is still being worked (not closed), if any."""
+        for appeal in await self.list(openid=openid, limit=20):
+            if not appeal.status.closed:
+                return appeal
+        return None
 
     # --- internals ---------------------------------------------------------------------
     async def _change(self, ticket_id: str, change: Callable[[Appeal, float], Appeal]) -> Appeal:

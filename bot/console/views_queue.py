@@ -59,9 +59,12 @@ async def build_queue(request: web.Request, account: Account) -> List[QueueItem]
             district = scoping.conversation_district(escalation, filed)
         if scoping.can_see_district(account, district):
             items.append(_conversation_item(escalation, district))
+    # One crisis is one item: an emergency appeal shown with its waiting conversation is not repeated.
+    with_conversation = {item.ticket for item in items if item.ticket and item.priority == "emergency"}
     for status in OPEN_STATUSES:
         for appeal in await scoping.appeals_in_remit(appeals_store, account, limit=PER_STATUS, status=status):
-            items.append(_appeal_item(appeal, now))
+            if appeal.ticket_id not in with_conversation:
+                items.append(_appeal_item(appeal, now))
     return sorted(items, key=lambda item: item.rank)
 
 

@@ -12,6 +12,7 @@ never run the bot again (the ledger in Redis), whichever process they reach.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
@@ -23,9 +24,11 @@ from sanic.response import HTTPResponse
 
 from bot.tracker_store_check import refuse_in_memory
 from bot.follow_up import BUSY_TEXT, OUTAGE_ERRORS
+from bot.appeals.evidence import attach_to_open_appeal
 from bot.settings import Settings
 from channels.wechat import log_privacy
 from channels.wechat.inbound import Inbound, interpret
+from channels.wechat.inbound import MEDIA_ATTACHED, MEDIA_WORDS, Inbound, interpret
 from channels.wechat.ledger import Outcome
 from channels.wechat.log_privacy import pseudonym
 from channels.wechat.output_channel import CustomerServiceOutput, WeChatOutput
@@ -187,6 +190,8 @@ class WeChatInput(InputChannel):
         if await self._answered_during_outage(inbound):
             return BUSY_TEXT
         await self._apply_record(inbound)
+        if inbound.record:
+            inbound = await self._file_evidence(inbound)
         kept = [] if inbound.is_event else await self._take_kept(inbound.openid)
         if inbound.bot_text is None:
             return await self._finish(inbound, merge([*kept, inbound.direct_reply or ""]))
@@ -240,6 +245,19 @@ class WeChatInput(InputChannel):
         except OUTAGE_ERRORS as error:  # they stay in Redis for a later message
             logger.warning("Redis unreachable: kept texts not read: %s", error)
             return []
+
+    async def _file_evidence(self, inbound: Inbound) -> Inbound:
+        """A photo or file sent after filing is attached to the open appeal; the reply says which."""
+        media = inbound.record.get("media")
+        if not media:
+            return inbound
+        ticket = await attach_to_open_appeal(self.runtime.appeals, self.runtime.filing_marks, inbound.openid,
+                                             {"type": media.get("type"), "media_id": media.get("media_id"),
+                                              "title": media.get("title") or None})
+        if ticket is None:
+            return inbound
+        what = MEDIA_WORDS.get(inbound.kind, "材料")
+        return dataclasses.replace(inbound, direct_reply=MEDIA_ATTACHED.format(what=what, ticket=ticket))
 
     async def _finish(self, inbound: Inbound, text: str) -> Optional[str]:
         """Record the passive reply for retries; parts past 2048 bytes go as customer-service messages."""

@@ -11,6 +11,8 @@ from redis.asyncio import Redis
 from bot.escalations import EscalationStore
 from bot.follow_up import BUSY_TEXT, FollowUps
 from bot.follow_up_spool import FollowUpSpool
+from bot.appeals.evidence import FilingMarks
+from bot.appeals.store import AppealStore
 from bot.redis_keys import RedisKeys
 from bot.settings import Settings
 from channels.wechat.api_client import WeChatApiClient
@@ -37,6 +39,9 @@ class ChannelRuntime:
         self.outbox = Outbox(self.api, self.redis, self.keys)
         self.ledger = InboundLedger(self.redis, self.keys)
         self.records = WeChatRecords(self.redis, self.keys)
+        # Evidence sent after filing goes to the worker's open appeal (bot/appeals/evidence.py).
+        self.appeals = AppealStore(self.redis, self.keys)
+        self.filing_marks = FilingMarks(self.redis, self.keys)
         self.follow_ups = FollowUps(EscalationStore(self.redis, self.keys), FollowUpSpool(settings.follow_up_spool))
         self._replaying: Optional[asyncio.Task] = None
 

@@ -58,3 +58,16 @@ async def test_excerpts_in_the_queue_hide_phone_numbers(console, sign_in, escala
     data = await (await console.get("/api/queue")).json()
     assert data["items"][0]["summary"] == "我电话138****5678快联系我"
     assert "13812345678" not in data["rows_html"]
+
+
+async def test_one_crisis_is_one_queue_item(console, sign_in, appeals, escalations):
+    """The emergency appeal and the conversation handed to a person are one crisis: one row."""
+    crisis = await appeals.create(description="工友说要跳楼", category="wage_arrears", district="朝阳区",
+                                  openid="o_crisis", emergency=True)
+    await escalations.escalate("o_crisis", "emergency", "emergency", crisis.ticket_id, district="朝阳区")
+    other = await appeals.create(description="欠薪", category="wage_arrears", district="朝阳区", openid="o_other")
+    await sign_in("city")
+    data = await (await console.get("/api/queue")).json()
+    ids = [item["id"] for item in data["items"]]
+    assert ids == ["conversation:o_crisis", f"appeal:{other.ticket_id}"]
+    assert data["items"][0]["ticket"] == crisis.ticket_id
