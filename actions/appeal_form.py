@@ -14,6 +14,7 @@ from actions.answer_parsing import (
     ANONYMOUS_WORDS, DECLINE_WORDS, UNKNOWN_WORDS, headcount, looks_like_question, mobile_number, says_any,
 )
 from actions.conversation_signals import faq_topic, last_faq_topic, whole_message
+from actions.crisis_guard import reject_form_on_crisis
 from actions.form_answers import tracker_answered_slot
 from bot.appeals import CATEGORY_LABELS
 from bot.appeals.validation import DESCRIPTION_MAX
@@ -53,6 +54,10 @@ def category_from_answer(text: Text, parse: Dict[Text, Any]) -> Optional[Text]:
 class ValidateAppealForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_appeal_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        # A crisis is never an answer, even when it names a district or a headcount.
+        return reject_form_on_crisis(tracker, "appeal_form") or await super().run(dispatcher, tracker, domain)
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
