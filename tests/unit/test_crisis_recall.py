@@ -4,13 +4,11 @@ negatives raise a false alarm. The report (misses, false alarms, by kind) goes t
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 
-from bot.nlu.crisis import detect
+from bot.nlu.crisis.evaluation import measure_crisis_set
 
 ROOT = Path(__file__).resolve().parents[2]
 CRISIS_SET = ROOT / "tests" / "nlu" / "crisis.yml"
@@ -18,29 +16,11 @@ REPORT = ROOT / "var" / "test-results" / "crisis_recall.json"
 MAX_FALSE_ALARM_RATE = 0.05
 
 
-def measure(path: Path = CRISIS_SET) -> dict:
-    """Recall on the crisis messages and false alarms on the hard negatives of a crisis set."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    crises, negatives = data["crisis"], data["hard_negatives"]
-    missed = [c for c in crises if not detect(c["text"]).is_crisis]
-    alarms = []
-    for case in negatives:
-        finding = detect(case["text"])
-        if finding.is_crisis:
-            alarms.append({**case, "why": finding.explain()})
-    return {
-        "crisis": len(crises), "missed": missed, "recall": 1 - len(missed) / len(crises),
-        "hard_negatives": len(negatives), "false_alarms": alarms,
-        "false_alarm_rate": len(alarms) / len(negatives),
-        "false_alarms_by_kind": dict(Counter(a.get("kind") for a in alarms)),
-    }
-
-
 @pytest.fixture(scope="module")
 def report() -> dict:
     if not CRISIS_SET.exists():
         pytest.fail(f"{CRISIS_SET} is missing: the recall gate needs the independent crisis set")
-    result = measure()
+    result = measure_crisis_set(CRISIS_SET)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"\ncrisis recall {result['recall']:.3f} ({result['crisis']} messages), false alarms "
