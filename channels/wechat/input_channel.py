@@ -21,6 +21,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.escalations import EscalationStore
+from bot.paused_crisis import respond_to_paused_crisis
 from bot.settings import Settings
 from channels.wechat import log_privacy
 from channels.wechat.inbound import Inbound, interpret
@@ -191,6 +193,12 @@ class WeChatInput(InputChannel):
         except Exception:
             logger.exception("the bot failed on a WeChat message")
             output.messages.append({"text": BOT_FAILED})
+            return
+        if not output.messages:  # the bot is paused: a crisis still gets help and a person now
+            store = EscalationStore(self.runtime.redis, self.runtime.keys)
+            answer = await respond_to_paused_crisis(store, inbound.openid, inbound.bot_text)
+            if answer:
+                output.messages.append({"text": answer})
 
     async def _deliver_later(self, turn: asyncio.Future, inbound: Inbound, output: WeChatOutput, kept) -> None:
         await self._show_typing(inbound.openid)

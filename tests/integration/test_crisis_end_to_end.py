@@ -116,3 +116,12 @@ async def test_a_hard_negative_is_answered_normally(worker, queue):
     reply = await worker.says("工伤死亡赔偿金怎么算")
     assert reply and "010-82951332" not in reply and "110" not in reply
     assert escalation_of(queue, worker.openid) is None
+
+
+async def test_a_crisis_while_waiting_for_a_person_jumps_the_queue(worker, queue):
+    assert "工作人员" in await worker.says("我要找人工")
+    assert escalation_of(queue, worker.openid)["priority"] == "normal"
+    # The bot is paused now and runs no action; the crisis must still be answered at once.
+    reply = await worker.says("等不下去了 我现在就在公司楼顶")
+    assert_helped_and_queued(reply, queue, worker.openid)
+    assert await worker.says("你好") == "", "ordinary messages still go to the person only"
