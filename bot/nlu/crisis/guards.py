@@ -37,7 +37,7 @@ INTENSIFIERS = re.compile(
 )
 
 LEGAL_QUESTION = re.compile(
-    r"算不算|工伤|职业病|担责|补贴|津贴|加班费|病假|请假|调岗|算不算工伤|能算|怎么赔|赔多少|赔偿|补偿|待遇|补助|抚恤|丧葬|工亡|因工死亡|死亡赔偿|认定|鉴定|"
+    r"算不算|工伤|职业病|担责|补贴|津贴|加班费|要我们赔|让我们赔|赔钱|病假|请假|调岗|算不算工伤|能算|怎么赔|赔多少|赔偿|补偿|待遇|补助|抚恤|丧葬|工亡|因工死亡|死亡赔偿|认定|鉴定|"
     r"违法吗|犯法吗|合法吗|违法不|犯法不|违不违法|犯不犯法|判几年|判刑|会被抓|会坐牢|拘留|负责任|谁负责|谁来赔|谁赔|"
     r"报销|保险|理赔|能赔|可以赔|怎么算|怎么处理|流程|申请|起诉|仲裁|打官司|法律|责任|条例|规定|标准|医药费|医疗费|"
     r"误工|伤残|住院费|停工留薪"
@@ -54,6 +54,8 @@ NOW = re.compile(
     r"现在就|现在在|人现在|刚刚|刚才|正在|还在|此刻|马上|立刻|立即|赶紧|赶快|快点|快来|快救|救命|来人|急急|今晚|"
     r"今早|今儿|明天|明早|明儿|后天|一会|等会|待会|这就|准备|打算|要去|就去|我就|我要|老子|没醒|没气|不动了|怎么办啊|求求"
 )
+# The worker takes it back: 我想打他一顿 但是我不会.
+TAKEN_BACK = re.compile(r"(?:但|但是|可|可是)(?:我)?不会|我不会(?:这么|那样)?(?:做|干|去)|不会真的|说说而已|开玩笑|气话")
 # A first-person or stated intention: an explicit word is then a statement, not a topic.
 INTENT = re.compile(r"(?:我|俺|老子|咱)(?:真|都|也|就)?(?:想|要|就|准备|打算|会|得|决定)|要去|就去|(?<!公司|领导|老板|单位)说要|非要|一定要|真想|今晚|"
                     r"今夜|马上|现在就|这就|刚刚|刚才|别劝|正在")
@@ -64,11 +66,20 @@ def mask_intensifiers(text: str) -> str:
     return INTENSIFIERS.sub(lambda m: "_" * len(m.group(0)), text)
 
 
+QUESTION = re.compile(r"吗|么|怎么|能不能|可不可以|可以|算不算|多少|是否|有没有|呢|哪|谁")
+
+
 def topic_frame(text: str) -> Optional[str]:
-    """Why an explicit word is only the topic (员工自杀能认定工伤吗), or None if it is a statement."""
+    """Why an explicit word is only the topic (员工自杀能认定工伤吗), or None if it is a statement.
+
+    A legal word frames it only in a question: 工伤断了腿 老板不让去医院 is a statement.
+    """
     if INTENT.search(text):
         return None
-    return excusing_frame(text)
+    frame = excusing_frame(text)
+    if frame and frame.startswith("legal question") and not QUESTION.search(text):
+        return None
+    return frame
 
 
 def excusing_frame(text: str) -> Optional[str]:
@@ -76,7 +87,7 @@ def excusing_frame(text: str) -> Optional[str]:
     if NOW.search(text):
         return None
     for name, pattern in (("legal question", LEGAL_QUESTION), ("past", PAST), ("reported", REPORTED),
-                          ("hypothetical", HYPOTHETICAL)):
+                          ("hypothetical", HYPOTHETICAL), ("taken back", TAKEN_BACK)):
         match = pattern.search(text)
         if match:
             return f"{name}: {match.group(0)}"
