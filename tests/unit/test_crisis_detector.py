@@ -121,3 +121,19 @@ def test_empty_and_the_old_entry_point():
     assert not detect("").is_crisis and not detect(None).is_crisis and not detect("   ").is_crisis
     assert "跳楼" in crisis_terms_in("工友说要跳楼")
     assert crisis_terms_in("加班工资怎么算") == []
+
+
+@pytest.mark.parametrize("text", ["人" * 3000, "我被他" * 1000, "a" * 4000, "老板" * 1500, "跳 " * 1500])
+def test_long_and_repetitive_messages_take_bounded_time(text):
+    import time
+
+    detect("warm up")
+    started = time.perf_counter()
+    detect(text)
+    assert time.perf_counter() - started < 3.0, "the rules must not backtrack on long messages"
+
+
+def test_a_crisis_at_the_end_of_a_long_story_is_found():
+    story = "师傅你好我是河南的在通州一个工地干木工从三月份干到十月份说好的一天三百五到现在就给了生活费" * 8
+    assert detect(story + " 我真的不想活了").is_crisis
+    assert not detect(story).is_crisis

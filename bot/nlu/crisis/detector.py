@@ -53,11 +53,22 @@ class CrisisFinding:
         return "no crisis signal"
 
 
+# Every rule looks at most a few dozen characters around a word, so a long message is read in
+# overlapping windows: the cost stays linear in its length whatever it contains.
+WINDOW, OVERLAP = 300, 60
+
+
+def windows(text: str) -> List[str]:
+    if len(text) <= WINDOW:
+        return [text]
+    return [text[start:start + WINDOW] for start in range(0, len(text) - OVERLAP, WINDOW - OVERLAP)]
+
+
 def _hits_in(text: str, view: str) -> List[Tuple[Hit, str]]:
-    masked = mask_intensifiers(text)
+    parts = windows(mask_intensifiers(text))
     found = []
     for rule in RULES:
-        match = rule.pattern.search(masked)
+        match = next(filter(None, (rule.pattern.search(part) for part in parts)), None)
         if match:
             found.append((Hit(rule.family, rule.name, match.group(0), view), rule.strength))
     return found

@@ -68,16 +68,21 @@ def _vocabulary() -> Dict[Tuple[str, ...], str]:
 def split_syllables(run: str) -> Optional[List[str]]:
     """`buxianghuole` → [bu, xiang, huo, le]: the split into the fewest valid syllables."""
     known, size = _syllables(), len(run)
-    best: List[Optional[List[str]]] = [None] * (size + 1)
-    best[0] = []
+    # count[i]: fewest syllables covering run[:i]; start[i]: where the last of them begins.
+    count: List[Optional[int]] = [0] + [None] * size
+    start: List[int] = [0] * (size + 1)
     for end in range(1, size + 1):
-        for start in range(max(0, end - 6), end):
-            piece = run[start:end]
-            if best[start] is not None and piece in known:
-                candidate = best[start] + [piece]
-                if best[end] is None or len(candidate) < len(best[end]):
-                    best[end] = candidate
-    return best[size]
+        for begin in range(max(0, end - 6), end):
+            if count[begin] is not None and run[begin:end] in known:
+                if count[end] is None or count[begin] + 1 < count[end]:
+                    count[end], start[end] = count[begin] + 1, begin
+    if count[size] is None:
+        return None
+    pieces, end = [], size
+    while end > 0:
+        pieces.append(run[start[end]:end])
+        end = start[end]
+    return pieces[::-1]
 
 
 def _latin_syllables(word: str) -> List[str]:
