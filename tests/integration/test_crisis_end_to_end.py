@@ -17,7 +17,6 @@ from bot.settings import DEV_WECHAT
 from channels.wechat_sim.official_account import OfficialAccountClient
 from tests.integration.stack import Stack
 
-pytestmark = pytest.mark.integration
 PREFIX = "crisis:"
 HELP_LINES = ("110", "120", "010-82951332")
 

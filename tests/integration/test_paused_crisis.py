@@ -8,7 +8,6 @@ from bot.escalations import EscalationStore
 from bot.paused_crisis import help_lines, respond_to_paused_crisis
 from bot.redis_keys import RedisKeys
 
-pytestmark = pytest.mark.integration
 
 
 @pytest.fixture

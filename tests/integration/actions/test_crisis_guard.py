@@ -3,8 +3,6 @@ something else (an older model, a form, a rule), the action that answers a crisi
 gives the help lines, files an urgent appeal, raises an alert and queues a person — once."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,18 +16,7 @@ from actions.fallback import ActionFallback
 from actions.satisfaction import ValidateSatisfactionForm
 from actions.submit_appeal import ActionCancelAppeal
 
-pytestmark = pytest.mark.integration
 CRISIS = "活着没意思 欠的钱也要不回来"
-
-
-@pytest.fixture
-def action_redis(redis_server, monkeypatch):
-    """The actions' stores on the test Redis, under a key prefix of this test's own."""
-    monkeypatch.setenv("REDIS_URL", redis_server["url"])
-    monkeypatch.setenv("KEY_PREFIX", f"t{uuid.uuid4().hex[:8]}:")
-    stores._connection.cache_clear()
-    yield
-    stores._connection.cache_clear()
 
 
 def tracker(text: str, intent: str, active_loop=None, requested_slot=None, extra_events=()) -> Tracker:
