@@ -33,17 +33,17 @@ INTENSIFIERS = re.compile(
     r"|(?:脑袋|头|脑子|肺|心态|群|手机|朋友圈|肚子)(?:都)?(?:要|快)?(?:炸了|爆了)|爆炸性|想死的心都有|压力.{0,4}喘不过气|(?:压|憋|累|逼)得.{0,2}喘不过气|要人命|要了老命|要命了"
     r"|(?:不会|没有|没想过|从没|并不是|不是要|并没有)(?:去)?(?:自杀|轻生|跳楼|寻死|想不开|做傻事|一了百了)"
     r"|(?:自杀|轻生|跳楼|寻死|一了百了|想不开|想死)的(?:想法|念头).{0,2}(?:没有|没|不会有)"
-    r"|救命钱|救命稻草|吓死宝宝|死鬼|该死的(?:天气|工作|公司)|打死(?:也|都)不|打我(?:电话|手机)"
+    r"|生不如死|救命钱|救命稻草|吓死宝宝|死鬼|该死的(?:天气|工作|公司)|打死(?:也|都)不|打我(?:电话|手机)"
 )
 
 LEGAL_QUESTION = re.compile(
-    r"算不算|工伤|职业病|担责|补贴|津贴|加班费|要我们赔|让我们赔|赔钱|病假|请假|调岗|算不算工伤|能算|怎么赔|赔多少|赔偿|补偿|待遇|补助|抚恤|丧葬|工亡|因工死亡|死亡赔偿|认定|鉴定|"
+    r"算不算|工伤|职业病|担责|产假|陪产假|休假|年假|住院期间|补贴|津贴|加班费|要我们赔|让我们赔|赔钱|病假|请假|调岗|算不算工伤|能算|怎么赔|赔多少|赔偿|补偿|待遇|补助|抚恤|丧葬|工亡|因工死亡|死亡赔偿|认定|鉴定|"
     r"违法吗|犯法吗|合法吗|违法不|犯法不|违不违法|犯不犯法|判几年|判刑|会被抓|会坐牢|拘留|负责任|谁负责|谁来赔|谁赔|"
     r"报销|保险|理赔|能赔|可以赔|怎么算|怎么处理|流程|申请|起诉|仲裁|打官司|法律|责任|条例|规定|标准|医药费|医疗费|"
     r"误工|伤残|住院费|停工留薪"
 )
 PAST = re.compile(
-    r"(?:有|发生|晕倒|困|受|出|经历|试|遇到|得|犯)过|过一次|[0-9]{4}年|那件事|那次事|那事|去年|前年|上个月|上月|上周|上星期|上礼拜|上次|那次|以前|之前|曾经|当年|当时|那年|年前|早年|小时候|"
+    r"(?:有|发生|晕倒|困|受|出|经历|试|遇到|得|犯|杀|跳|死|晕|倒|摔|伤|打|关|堵|闹)过(?!去|来)|过一次|[0-9]{4}年|那件事|那次事|那事|去年|前年|上个月|上月|上周|上星期|上礼拜|上次|那次|以前|之前|曾经|当年|当时|那年|年前|早年|小时候|"
     r"后来|[一二三四五六七八九十两几半0-9]+(?:个)?(?:月|年|周|星期|礼拜)(?:以)?前|已经过去|已经出院|出院了|早就好了|好了以后|康复"
 )
 REPORTED = re.compile(r"新闻|电视|电影|视频|抖音|快手|网上看|看到网上|听说|据说|报道|电视剧|游戏|歌词|段子|梦见|做梦|"
@@ -55,7 +55,7 @@ NOW = re.compile(
     r"今早|今儿|明天|明早|明儿|后天|一会|等会|待会|这就|准备|打算|要去|就去|我就|我要|老子|没醒|没气|不动了|怎么办啊|求求"
 )
 # The worker takes it back: 我想打他一顿 但是我不会.
-TAKEN_BACK = re.compile(r"(?:但|但是|可|可是)(?:我)?不会|我不会(?:这么|那样)?(?:做|干|去)|不会真的|说说而已|开玩笑|气话")
+TAKEN_BACK = re.compile(r"(?:但|但是|可|可是)(?:我)?不会|还是算了|想想而已|只是想想|我不会(?:这么|那样)?(?:做|干|去)|不会真的|说说而已|开玩笑|气话")
 # A first-person or stated intention: an explicit word is then a statement, not a topic.
 INTENT = re.compile(r"(?:我|俺|老子|咱)(?:真|都|也|就)?(?:想|要|就|准备|打算|会|得|决定)|要去|就去|(?<!公司|领导|老板|单位)说要|非要|一定要|真想|今晚|"
                     r"今夜|马上|现在就|这就|刚刚|刚才|别劝|正在")
@@ -76,18 +76,16 @@ def topic_frame(text: str) -> Optional[str]:
     """
     if INTENT.search(text):
         return None
-    frame = excusing_frame(text)
-    if frame and frame.startswith("legal question") and not QUESTION.search(text):
-        return None
-    return frame
+    return excusing_frame(text, legal=bool(QUESTION.search(text)))
 
 
-def excusing_frame(text: str) -> Optional[str]:
+def excusing_frame(text: str, legal: bool = True) -> Optional[str]:
     """Why a guarded signal in `text` is not a crisis now, or None if nothing excuses it."""
     if NOW.search(text):
         return None
-    for name, pattern in (("legal question", LEGAL_QUESTION), ("past", PAST), ("reported", REPORTED),
-                          ("hypothetical", HYPOTHETICAL), ("taken back", TAKEN_BACK)):
+    frames = (("legal question", LEGAL_QUESTION), ("past", PAST), ("reported", REPORTED),
+              ("hypothetical", HYPOTHETICAL), ("taken back", TAKEN_BACK))
+    for name, pattern in frames[0 if legal else 1:]:
         match = pattern.search(text)
         if match:
             return f"{name}: {match.group(0)}"
