@@ -27,6 +27,10 @@ EMERGENCY_ACTION = "action_handle_emergency"
 REASON = "emergency"
 PRIORITY = "emergency"
 
+# Load the detector's pinyin dictionaries when the action server starts, not during a
+# worker's first message (about a second on a busy machine).
+detect("预热")
+
 
 def is_crisis_message(tracker: Tracker) -> bool:
     """The NLU said so, or the detector finds a crisis in the whole message the worker wrote
