@@ -47,6 +47,7 @@ SOUND_ALIKES = frozenset({"轻生", "上吊", "喝药", "想死", "去死", "杀
                           "偿命", "砍死", "放火", "遗书", "遗言", "绳子", "煤气", "跳河", "烧炭", "寻死", "活路",
                           "不活了", "买好了", "塔吊", "塌了", "拼了", "拿刀", "关起来", "锁起来", "跳下去"})
 _MAX_SYLLABLES = 6
+LATIN_WORD, LATIN_PART = "\0word", "\0part"  # sources of syllables typed in Latin letters
 _LATIN = re.compile(r"[a-zv']+[1-5]?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -86,6 +87,7 @@ def split_syllables(run: str) -> Optional[List[str]]:
 
 
 def _latin_syllables(word: str) -> List[str]:
+    """The syllables of one Latin word (`hetong` → he, tong; `tiao4lou2` → tiao, lou)."""
     plain = "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
     plain = re.sub(r"[1-5]", "", plain.replace("ü", "v"))
     syllables: List[str] = []
@@ -95,14 +97,17 @@ def _latin_syllables(word: str) -> List[str]:
 
 
 def _tokens(text: str) -> List[Tuple[str, Optional[str]]]:
-    """(syllable, the character it came from, or None when typed as pinyin) for the text."""
+    """(syllable, its source) for the text: the character it came from, LATIN_WORD when it was
+    typed as a word of its own (`wo xiang si`), LATIN_PART when part of a longer word (`hetong`)."""
     folded = normalize(text or "").lower()
     tokens: List[Tuple[str, Optional[str]]] = []
     for run in re.findall(r"[\u3400-\u9fff]+|[a-zà-ÿāáǎēéěīíǐōóǒūúǔǖǘǚǜü'0-9]+", folded):
         if _CJK.match(run):
             tokens.extend(zip(lazy_pinyin(run, style=Style.NORMAL, v_to_u=False), run))
         elif not run.isdigit():
-            tokens.extend((s, None) for s in _latin_syllables(run))
+            syllables = _latin_syllables(run)
+            source = LATIN_WORD if len(syllables) == 1 else LATIN_PART
+            tokens.extend((s, source) for s in syllables)
     return tokens
 
 
@@ -113,7 +118,11 @@ def _word_at(tokens, i: int) -> Optional[Tuple[int, str]]:
         word = vocabulary.get(tuple(s for s, _ in window))
         if word is None:
             continue
-        typed = any(char is None for _, char in window)
+        typed = [source for _, source in window if source in (LATIN_WORD, LATIN_PART)]
+        # A single syllable stands for a word only when typed on its own: `tong` in `hetong`
+        # (合同) is not 捅.
+        if length == 1 and typed != [LATIN_WORD]:
+            continue
         if typed or (length >= 2 and word not in SOUND_ALIKES):
             return length, word
     return None
@@ -129,7 +138,7 @@ def respell(text: str) -> str:
             out.append(word)
             i += length
         else:
-            syllable, char = tokens[i]
-            out.append(char or syllable)
+            syllable, source = tokens[i]
+            out.append(syllable if source in (LATIN_WORD, LATIN_PART) else source)
             i += 1
     return "".join(out)
