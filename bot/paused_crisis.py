@@ -9,6 +9,7 @@ the console, and is answered with the help lines (the domain's `utter_emergency`
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 from pathlib import Path
 from typing import Optional
@@ -31,8 +32,11 @@ def help_lines() -> str:
 
 
 async def respond_to_paused_crisis(escalations: EscalationStore, openid: str, text: Optional[str]) -> Optional[str]:
-    """The answer to a crisis sent while the worker is with (or waiting for) a person, else None."""
-    finding = detect(text)
+    """The answer to a crisis sent while the worker is with (or waiting for) a person, else None.
+
+    `text` is the whole message; reading it takes time in proportion to its length, so it is
+    read off the event loop that serves every worker."""
+    finding = await asyncio.get_running_loop().run_in_executor(None, detect, text)
     if not finding.is_crisis:
         return None
     current = await escalations.get(openid)

@@ -196,7 +196,7 @@ class WeChatInput(InputChannel):
             return
         if not output.messages:  # the bot is paused: a crisis still gets help and a person now
             store = EscalationStore(self.runtime.redis, self.runtime.keys)
-            answer = await respond_to_paused_crisis(store, inbound.openid, inbound.bot_text)
+            answer = await respond_to_paused_crisis(store, inbound.openid, inbound.full_text or inbound.bot_text)
             if answer:
                 output.messages.append({"text": answer})
 
