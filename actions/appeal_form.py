@@ -20,6 +20,7 @@ from actions.appeal_reading import (
     ANONYMOUS, EXTRA_SLOTS, FORM_SLOTS, NO_PHONE, UNKNOWN, Turn, read_turn, shown,
 )
 from actions.conversation_signals import faq_topic, last_faq_topic, whole_message
+from actions.crisis_guard import reject_form_on_crisis
 
 __all__ = ["ANONYMOUS", "FORM_SLOTS", "NO_PHONE", "UNKNOWN", "reset_form_slots", "summary"]
 
@@ -44,6 +45,10 @@ def reset_form_slots(keep_category: bool = False) -> List[Dict[Text, Any]]:
 class ValidateAppealForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_appeal_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        # A crisis is never an answer, even when it names a district or a headcount.
+        return reject_form_on_crisis(tracker, "appeal_form") or await super().run(dispatcher, tracker, domain)
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:

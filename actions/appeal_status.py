@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import stores
 from actions.answer_parsing import mobile_number
+from actions.crisis_guard import crisis_first
 from bot.appeals import Appeal, Status, find_ticket, queue_label
 
 NOT_FOUND = ("没有找到属于您的编号为{ticket}的诉求。只能查询本人提交的诉求；"
@@ -38,6 +39,9 @@ class ActionCheckAppealStatus(Action):
         return "action_check_appeal_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        crisis = await crisis_first(dispatcher, tracker)
+        if crisis is not None:
+            return crisis
         store = stores.appeals()
         ticket = ticket_in(tracker)
         now = time.time()

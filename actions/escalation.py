@@ -33,4 +33,10 @@ class ActionEscalate(Action):
         return "action_escalate"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        # Imported here: crisis_guard itself hands over through hand_to_person above.
+        from actions.crisis_guard import crisis_first
+
+        crisis = await crisis_first(dispatcher, tracker)
+        if crisis is not None:  # "转人工 我不想活了": a person, with emergency priority and the help lines
+            return crisis
         return await hand_to_person(dispatcher, tracker, REASON_ASKED, lead="好的，")

@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_signals import misses_in_a_row
+from actions.crisis_guard import crisis_first
 from actions.escalation import REASON_NOT_UNDERSTOOD, hand_to_person
 from actions.topics import phrase_for
 
@@ -46,6 +47,9 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        crisis = await crisis_first(dispatcher, tracker)
+        if crisis is not None:
+            return crisis
         if misses_in_a_row(tracker.events) >= 2:
             return await hand_to_person(dispatcher, tracker, REASON_NOT_UNDERSTOOD, lead=NOT_UNDERSTOOD_LEAD)
         dispatcher.utter_message(text=rephrase_text(likeliest_topics(tracker.latest_message)))

@@ -16,6 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_signals import faq_topic, sustained_anger
+from actions.crisis_guard import crisis_first
 from actions.escalation import REASON_ANGER, hand_to_person
 from actions.form_answers import tracker_answered_slot
 
@@ -41,6 +42,9 @@ class ActionAnswerFaq(Action):
         return "action_answer_faq"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        crisis = await crisis_first(dispatcher, tracker)
+        if crisis is not None:
+            return crisis
         if tracker_answered_slot(tracker):
             return []  # an answer to the form's question, not an FAQ question: the form takes it
         topic = faq_topic(tracker.latest_message, min_confidence=0.0)

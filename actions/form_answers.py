@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 from actions.answer_parsing import looks_like_question
+from bot.nlu.crisis import is_crisis
 
 FORM = "appeal_form"
 # Fields whose answer is the worker's own words, so any intent may come with them.
@@ -28,8 +29,8 @@ def answered_slot(active_loop: Optional[str], requested_slot: Optional[str],
         return None
     intent = (latest_message.get("intent") or {}).get("name")
     text = (latest_message.get("text") or "").strip()
-    if not text or intent in INTERRUPTIONS or looks_like_question(text):
-        return None
+    if not text or intent in INTERRUPTIONS or looks_like_question(text) or is_crisis(text):
+        return None  # a crisis is never an answer, whatever the classifier said
     return requested_slot
 
 

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import stores
 from actions.answer_parsing import says_any
+from actions.crisis_guard import reject_form_on_crisis
 from bot.appeals import AppealError, Status, queue_label
 from bot.nlu.text_normalization import normalize
 
@@ -61,6 +62,10 @@ class ActionAskSatisfaction(Action):
 class ValidateSatisfactionForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_satisfaction_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        # "没用 我不想活了" is not a rating comment: the emergency rule answers it instead.
+        return reject_form_on_crisis(tracker, "satisfaction_form") or await super().run(dispatcher, tracker, domain)
 
     def validate_satisfaction_score(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         score = score_in(str(value or ""))

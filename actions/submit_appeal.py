@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import stores
 from actions.appeal_form import ANONYMOUS, NO_PHONE, UNKNOWN, reset_form_slots
+from actions.crisis_guard import crisis_first
 from bot.appeals import Appeal, queue_label
 
 NO_CONSENT = ("明白。没有您的同意，我们不能把情况转给工会工作人员，这次的内容不会提交。"
@@ -109,5 +110,8 @@ class ActionCancelAppeal(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         await stores.filing_marks().stop(tracker.sender_id)
+        crisis = await crisis_first(dispatcher, tracker)
+        if crisis is not None:
+            return crisis + reset_form_slots()
         dispatcher.utter_message(text="好的，已停止登记，刚才填写的内容不会提交。还有什么可以帮您？")
         return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots()]

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 RASA = str(Path(sys.executable).parent / "rasa")
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
+CRISIS_SET = ROOT / "tests" / "nlu" / "crisis.yml"
 
 
 def train(config: Path, out: Path, name: str, nlu_only: bool) -> dict:
@@ -57,8 +58,21 @@ def measure(model: Path) -> dict:
     return json.loads(line[len("RESULT"):])
 
 
+def crisis_safety() -> dict:
+    """Crisis recall and false alarms of the crisis layer (the detector CrisisOverride runs last)."""
+    from bot.nlu.crisis.evaluation import measure_crisis_set
+
+    result = measure_crisis_set(CRISIS_SET)
+    (RESULTS / "crisis_safety.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"crisis recall {result['recall']:.3f} on {result['crisis']} crisis messages; false alarms "
+          f"{len(result['false_alarms'])}/{result['hard_negatives']} hard negatives ({result['false_alarm_rate']:.1%})",
+          flush=True)
+    return result
+
+
 def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
+    crisis_safety()
     report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "date": time.strftime("%Y-%m-%d %H:%M")}}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)

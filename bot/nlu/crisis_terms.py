@@ -1,7 +1,10 @@
-"""Words that mean someone may be in danger right now (no Rasa imports).
+"""Crisis anchor words, found fast (no Rasa imports).
 
-The NLU override and the actions share this list: a crisis must be handled as one even when
-the message is mostly about wages or a work injury and the classifier says so.
+Whether a message is a crisis is decided by the layered detector in `bot/nlu/crisis/`. These
+words are anchors for the places that need a cheap, literal search on the event loop: the
+WeChat channel keeps the words around them when it shortens a very long message for the bot
+(`channels/wechat/typed_text.py`), so a crisis in the middle is never cut away. A word here
+that is not a crisis in context costs only a few kept characters, so the list is broad.
 """
 from __future__ import annotations
 
@@ -11,20 +14,22 @@ from typing import List
 from bot.nlu.text_normalization import normalize
 
 CRISIS_TERMS = (
-    # self-harm
-    "跳楼", "跳河", "跳桥", "自杀", "轻生", "不想活", "活不下去", "寻死", "割腕", "喝农药", "喝药自杀",
-    "上吊", "烧炭", "同归于尽", "一了百了",
+    # self-harm, direct and indirect
+    "跳楼", "跳河", "跳桥", "跳江", "自杀", "轻生", "不想活", "活不下去", "寻死", "割腕", "农药", "喝药", "安眠药",
+    "上吊", "烧炭", "同归于尽", "一了百了", "死路一条", "活着没意思", "不如死", "想死", "去死", "了结", "了断",
+    "遗书", "遗言", "后事", "最后一", "楼顶", "天台", "塔吊", "窗台", "桥上", "解脱", "刀片", "绳子", "煤气",
     # violence and confinement
-    "被打伤", "打伤了", "被打了", "打人了", "在打我们", "拿刀", "砍人", "捅人", "动刀", "被关起来",
-    "关起来", "关在", "锁在", "不让出去", "限制人身自由", "扣押", "非法拘禁",
-    # mass incidents about to happen
-    "堵门", "堵路", "堵大门", "拉横幅", "围堵", "静坐", "上访闹", "集体上街",
-    # accidents under way
-    "塌方", "被埋", "着火了", "起火了", "爆炸", "煤气泄漏", "中毒了", "昏迷", "流了好多血", "在流血", "大出血",
+    "被打", "打伤", "打人", "拿刀", "砍", "捅", "汽油", "拼命", "拼了", "动刀", "关起来", "关在", "锁在", "不让出",
+    "出不去", "限制人身自由", "扣押", "非法拘禁", "看着", "守着",
+    # groups about to act
+    "堵门", "堵路", "堵大门", "拉横幅", "围堵", "静坐", "上访", "集体上街", "爬塔吊",
+    # accidents and medical emergencies under way
+    "塌方", "塌了", "被埋", "没上来", "联系不上", "着火", "起火", "爆炸", "泄漏", "中毒", "昏迷", "晕倒", "晕过去",
+    "不动了", "没反应", "抽搐", "触电", "流血", "出血", "救命",
 )
 _PATTERN = re.compile("|".join(map(re.escape, sorted(CRISIS_TERMS, key=len, reverse=True))))
 
 
 def crisis_terms_in(text: str) -> List[str]:
-    """The crisis terms found in `text` (traditional and full-width forms included)."""
+    """The anchor words found in `text` (traditional and full-width forms included)."""
     return sorted(set(_PATTERN.findall(normalize(text or ""))))

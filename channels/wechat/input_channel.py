@@ -25,6 +25,8 @@ from sanic.response import HTTPResponse
 from bot.tracker_store_check import refuse_in_memory
 from bot.follow_up import BUSY_TEXT, OUTAGE_ERRORS
 from bot.appeals.evidence import attach_to_open_appeal
+from bot.escalations import EscalationStore
+from bot.paused_crisis import respond_to_paused_crisis
 from bot.settings import Settings
 from channels.wechat import log_privacy
 from channels.wechat.inbound import Inbound, interpret
@@ -287,8 +289,13 @@ class WeChatInput(InputChannel):
         except Exception:
             logger.exception("the bot failed on a WeChat message")
         said = output.rendered()
-        if said or await self._paused(inbound.openid):
+        if said:
             return said
+        if await self._paused(inbound.openid):
+            # Staff have the conversation, so the bot is rightly silent; a crisis still gets
+            # the help lines and a person now.
+            store = EscalationStore(self.runtime.redis, self.runtime.keys)
+            return await respond_to_paused_crisis(store, inbound.openid, inbound.full_text or inbound.bot_text) or ""
         logger.warning("silent turn on a WeChat message: answered busy, worker queued for follow-up")
         await self._record_follow_up(inbound)
         return BUSY_TEXT

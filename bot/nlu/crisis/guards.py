@@ -1,0 +1,92 @@
+"""Layer 3: what makes a death word harmless, or a weak signal not a crisis now.
+
+Two kinds of guard:
+- Intensifiers are masked before any family is matched: 累死了, 气死我了, 笑死, 饿死了,
+  死活不给, 往死里加班, 拿命换钱 say "very", not "dead". Masking removes only these
+  collocations, so an explicit word elsewhere in the message (不想活, 跳楼) still counts.
+- Framing (a question about the law, something long past, a story from the news) suppresses
+  the families marked `guarded` (accidents, fights, group plans) unless the message also
+  says it is happening now. Strong families (self-harm in any wording, weapons, a threat to
+  kill) are never suppressed: a worker who asks 跳楼算不算工伤 after saying they have the
+  pills still gets help.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+_FEELING = (
+    "累|气|笑|饿|热|烦|冷|困|忙|吓|急|穷|憋|闷|痛|疼|渴|晒|冻|撑|坑|折腾|难受|无聊|丑|美|帅|香|馋|恨|愁|挤|吵|臭|"
+    "脏|贵|麻烦|郁闷|心疼|恶心|担心|羡慕|尴尬|可怜|够呛|欺负|笨|懒|蠢|憋屈|委屈|窝囊|烦人|后悔|悔|乐|高兴|开心|"
+    "感动|爽|舒服|好看|好吃|难吃|辣|咸|甜|酸|腻|熬|磨|耗|拖|压榨|剥削|盘剥|冤|屈|"
+    "心烦|头疼|头痛|着急|焦虑|紧张|害怕|怕"
+)
+INTENSIFIERS = re.compile(
+    rf"(?:{_FEELING})(?:得|的)?(?:我|俺|人|你|他|她|我们|大家)?(?:快|要|都快|都要|简直|真|半)?死(?:了|啦|啊|掉|人|我|你|他|她|个人|我们)?"
+    r"|想死(?:你|我了|他|她|家|我们)"
+    r"|(?:得|的)要死|要死要活|半死不活|要死不活|死活|往死里|拼死拼活|死皮赖脸|死缠烂打|死乞白赖"
+    r"|死(?:贵|沉|心眼|心|磕|工资|板|机|守|扛|命|记|胡同|规定|账|对头|党|宅|鬼|丫头|老板|包工头|东西|脑筋|不要脸|要面子)"
+    r"|死不(?:认账|承认|给|还|松口|讲理|要脸|悔改|认|开口|改)"
+    r"|拿命(?:换钱|换来|挣|赚|在拼|在干)|血汗|流血流汗|流汗又流血|卖命|拼命(?:干|工作|加班|挣|赚|攒|学|跑|打工|上班|做)"
+    r"|死亡|死者|死因|致死|死刑|死缓|(?:搞|整|玩|坑)死(?:我|人|我们)了"
+    r"|(?:气|急|累|吓|笑|烦)(?:得|的)?(?:我)?(?:都)?(?:要|快|差点)?(?:吐血|晕过去|晕倒|晕|昏过去|炸了|爆炸)"
+    r"|(?:脑袋|头|脑子|肺|心态|群|手机|朋友圈|肚子)(?:都)?(?:要|快)?(?:炸了|爆了)|爆炸性|想死的心都有|压力.{0,4}喘不过气|(?:压|憋|累|逼)得.{0,2}喘不过气|要人命|要了老命|要命了"
+    r"|(?:不会|没有|没想过|从没|并不是|不是要|并没有)(?:去)?(?:自杀|轻生|跳楼|寻死|想不开|做傻事|一了百了)"
+    r"|(?:自杀|轻生|跳楼|寻死|一了百了|想不开|想死)的(?:想法|念头).{0,2}(?:没有|没|不会有)"
+    r"|生不如死|救命钱|救命稻草|吓死宝宝|死鬼|该死的(?:天气|工作|公司)|打死(?:也|都)不|打我(?:电话|手机)"
+)
+
+LEGAL_QUESTION = re.compile(
+    r"算不算|工伤|职业病|担责|产假|陪产假|休假|年假|住院期间|补贴|津贴|加班费|要我们赔|让我们赔|赔钱|病假|请假|调岗|算不算工伤|能算|怎么赔|赔多少|赔偿|补偿|待遇|补助|抚恤|丧葬|工亡|因工死亡|死亡赔偿|认定|鉴定|"
+    r"违法吗|犯法吗|合法吗|违法不|犯法不|违不违法|犯不犯法|判几年|判刑|会被抓|会坐牢|拘留|负责任|谁负责|谁来赔|谁赔|"
+    r"报销|保险|理赔|能赔|可以赔|怎么算|怎么处理|流程|申请|起诉|仲裁|打官司|法律|责任|条例|规定|标准|医药费|医疗费|"
+    r"误工|伤残|住院费|停工留薪"
+)
+PAST = re.compile(
+    r"(?:有|发生|晕倒|困|受|出|经历|试|遇到|得|犯|杀|跳|死|晕|倒|摔|伤|打|关|堵|闹)过(?!去|来)|过一次|[0-9]{4}年|那件事|那次事|那事|去年|前年|上个月|上月|上周|上星期|上礼拜|上次|那次|以前|之前|曾经|当年|当时|那年|年前|早年|小时候|"
+    r"后来|[一二三四五六七八九十两几半0-9]+(?:个)?(?:月|年|周|星期|礼拜)(?:以)?前|已经过去|已经出院|出院了|早就好了|好了以后|康复"
+)
+REPORTED = re.compile(r"新闻|电视|电影|视频|抖音|快手|网上看|看到网上|听说|据说|报道|电视剧|游戏|歌词|段子|梦见|做梦|"
+                      r"标语|口号|什么意思|啥意思|成语|俗话|剧组|拍戏|的戏|替身|演员|演戏|扮演|表演|演npc|演出|密室|剧本|演练|演习|模拟|培训|考试|宣传|讲座|看小说|写小说|小说里")
+HYPOTHETICAL = re.compile(r"如果|假如|要是|万一|假设|比如|比方|例如|会不会|是不是|的话")
+# Words that place the event now, or a first-person intention: framing no longer excuses it.
+NOW = re.compile(
+    r"现在就|现在在|人现在|刚刚|刚才|正在|还在|此刻|马上|立刻|立即|赶紧|赶快|快点|快来|快救|救命|来人|急急|今晚|"
+    r"今早|今儿|明天|明早|明儿|后天|一会|等会|待会|这就|准备|打算|要去|就去|我就|我要|老子|没醒|没气|不动了|怎么办啊|求求"
+)
+# The worker takes it back: 我想打他一顿 但是我不会.
+TAKEN_BACK = re.compile(r"(?:但|但是|可|可是)(?:我)?不会|还是算了|想想而已|只是想想|我不会(?:这么|那样)?(?:做|干|去)|不会真的|说说而已|开玩笑|气话")
+# A first-person or stated intention: an explicit word is then a statement, not a topic.
+INTENT = re.compile(r"(?:我|俺|老子|咱)(?:真|都|也|就)?(?:想|要|就|准备|打算|会|得|决定)|要去|就去|(?<!公司|领导|老板|单位)说要|非要|一定要|真想|今晚|"
+                    r"今夜|马上|现在就|这就|刚刚|刚才|别劝|正在")
+
+
+def mask_intensifiers(text: str) -> str:
+    """The text with intensifier collocations blanked out (same length, so spans stay valid)."""
+    return INTENSIFIERS.sub(lambda m: "_" * len(m.group(0)), text)
+
+
+QUESTION = re.compile(r"吗|么|怎么|能不能|可不可以|可以|算不算|多少|是否|有没有|呢|哪|谁")
+
+
+def topic_frame(text: str) -> Optional[str]:
+    """Why an explicit word is only the topic (员工自杀能认定工伤吗), or None if it is a statement.
+
+    A legal word frames it only in a question: 工伤断了腿 老板不让去医院 is a statement.
+    """
+    if INTENT.search(text):
+        return None
+    return excusing_frame(text, legal=bool(QUESTION.search(text)))
+
+
+def excusing_frame(text: str, legal: bool = True) -> Optional[str]:
+    """Why a guarded signal in `text` is not a crisis now, or None if nothing excuses it."""
+    if NOW.search(text):
+        return None
+    frames = (("legal question", LEGAL_QUESTION), ("past", PAST), ("reported", REPORTED),
+              ("hypothetical", HYPOTHETICAL), ("taken back", TAKEN_BACK))
+    for name, pattern in frames[0 if legal else 1:]:
+        match = pattern.search(text)
+        if match:
+            return f"{name}: {match.group(0)}"
+    return None

@@ -1,0 +1,29 @@
+"""CrisisOverride, the last NLU component: a crisis is report_emergency whatever came before."""
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.crisis_override import CrisisOverride
+
+FALLBACK = {"name": "nlu_fallback", "confidence": 0.45}
+RANKING = [FALLBACK, {"name": "faq", "confidence": 0.44}, {"name": "report_emergency", "confidence": 0.40}]
+
+
+def parsed(text: str) -> Message:
+    message = Message({TEXT: text})
+    message.set(INTENT, FALLBACK)
+    message.set(INTENT_RANKING_KEY, list(RANKING))
+    return message
+
+
+def test_the_fallback_cannot_undo_a_crisis():
+    [message] = CrisisOverride().process([parsed("大家都不想活了 准备一起去找老板拼命")])
+    assert message.get(INTENT) == {"name": "report_emergency", "confidence": 1.0}
+    ranking = message.get(INTENT_RANKING_KEY)
+    assert ranking[0]["name"] == "report_emergency" and [r["name"] for r in ranking].count("report_emergency") == 1
+    assert all(r["confidence"] <= 0.5 for r in ranking[1:]), "no close second intent for an ambiguity check"
+    assert message.get("crisis")["family"] == "self_harm" and "不想活" in message.get("crisis_terms")
+
+
+def test_other_messages_are_left_alone():
+    [message] = CrisisOverride().process([parsed("工伤死亡赔偿金怎么算")])
+    assert message.get(INTENT) == FALLBACK and message.get("crisis") is None
