@@ -7,6 +7,7 @@ import logging
 import secrets
 import uuid
 from contextlib import asynccontextmanager
+from types import SimpleNamespace
 from typing import List
 
 import pytest
@@ -14,6 +15,7 @@ from sanic import Sanic
 
 from bot.redis_server import free_port
 from bot.settings import DEV_WECHAT, Settings
+from bot.trackers.store import EventLogTrackerStore
 from channels.wechat.input_channel import WeChatInput
 from channels.wechat.log_privacy import SANIC_LOGGERS, pseudonym
 from channels.wechat_sim.official_account import OfficialAccountClient, sha1_signature
@@ -46,6 +48,8 @@ async def serving(bot: StandInBot, redis_url: str, aes_key: str = AES_KEY):
     channel = WeChatInput(settings)
     Sanic.test_mode = True  # Sanic's own switch for several apps in one process (as sanic-testing sets it)
     app = Sanic(f"wechat_{uuid.uuid4().hex}")
+    # Rasa's agent stands in too; the channel refuses to start without a persistent tracker store.
+    app.ctx.agent = SimpleNamespace(tracker_store=EventLogTrackerStore(redis_url=redis_url))
     app.blueprint(channel.blueprint(bot), url_prefix="/webhooks/wechat")
     port = free_port()
     server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=True)
