@@ -159,8 +159,9 @@ def run_store(name: str, turns: int, year: Optional[List[dict]], work: Path) -> 
     port = free_port()
     redis_process = start_redis(port, work / f"redis-{name}", fsync="everysec")
     redis_url = f"redis://127.0.0.1:{port}/0"
-    services, webhook = start_stack(redis_url, STORES[name], work / f"logs-{name}")
+    services: List[Service] = []
     try:
+        services, webhook = start_stack(redis_url, STORES[name], work / f"logs-{name}")
         openid = f"o_hist_{uuid.uuid4().hex[:10]}"
         latencies = asyncio.run(growth(webhook, openid, turns))
         history = asyncio.run(history_of(redis_url, openid)) if name == "event_log" else None
