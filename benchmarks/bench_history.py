@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -28,10 +29,10 @@ from typing import Dict, List, Optional
 import redis
 from rasa.shared.core.domain import Domain
 
-from bot.launcher import action_server_command, newest_model, rasa_server_command, service_env, stop, Service, \
-    wait_http
+from bot.launcher import service_env
+from bot.rasa_server import newest_model
 from bot.redis_keys import RedisKeys
-from bot.redis_server import free_port, start_redis, wait_for_port
+from bot.redis_server import free_port, start_redis
 from bot.settings import DEV_WECHAT, ROOT, Settings
 from bot.trackers.store import EventLogTrackerStore
 from channels.wechat_sim.official_account import OfficialAccountClient
@@ -57,30 +58,55 @@ def start_stack(redis_url: str, endpoints: Path, log_dir: Path) -> tuple:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WECHAT_")}
     env.update({**{k: str(v) for k, v in ports.items()}, "REDIS_URL": redis_url, "RASA_WORKERS": "1",
                 "PYTHONPATH": str(ROOT)})
-    settings = Settings.from_env(env)
-    child_env = {**service_env(settings), **{k: env[k] for k in ports}, "REDIS_URL": redis_url}
+    child_env = service_env(Settings.from_env(env))
+    child_env.update({k: v for k, v in env.items() if k not in child_env or k in ports or k == "REDIS_URL"})
+    for name in [k for k in child_env if k.startswith("WECHAT_")]:
+        del child_env[name]
+    settings = Settings.from_env(child_env)
     log_dir.mkdir(parents=True, exist_ok=True)
-    services: List[Service] = []
+    processes: List[subprocess.Popen] = []
 
     def spawn(name: str, command: List[str]) -> subprocess.Popen:
         log = open(log_dir / f"{name}.log", "ab")
         process = subprocess.Popen(command, env=child_env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        services.append(Service(name, process, ""))
+        processes.append(process)
         return process
 
-    simulator = spawn("simulator", [sys.executable, "-m", "channels.wechat_sim", "--port", str(ports["WECHAT_SIM_PORT"])])
-    wait_for_port("127.0.0.1", ports["WECHAT_SIM_PORT"], timeout=30, process=simulator)
-    actions = spawn("actions", action_server_command(settings))
-    command = rasa_server_command(settings, newest_model(ROOT / "models"), child_env["RASA_API_TOKEN"])
-    command[command.index("--endpoints") + 1] = str(endpoints)
-    rasa = spawn("rasa", command)
+    # bot.rasa_server serves bot/endpoints.yml; the baseline swaps in another file the same way.
+    rasa = ("import sys, pathlib, bot.rasa_server as r; r.ENDPOINTS = pathlib.Path(sys.argv[1]); "
+            "sys.exit(r.main(sys.argv[2:]))")
     try:
-        wait_http(f"http://127.0.0.1:{settings.action_port}/health", actions, 600)
-        wait_http(f"http://127.0.0.1:{settings.rasa_port}/webhooks/wechat/", rasa, 600)
+        spawn("simulator", [sys.executable, "-m", "channels.wechat_sim", "--port", str(settings.simulator_port)])
+        spawn("actions", [sys.executable, "-m", "bot.action_server"])
+        spawn("rasa", [sys.executable, "-c", rasa, str(endpoints), "--model", str(newest_model(ROOT / "models"))])
+        deadline = time.monotonic() + 900
+        status = f"http://127.0.0.1:{settings.rasa_port}/status?token={settings.rasa_api_token}"
+        while not _ok(status):
+            if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
+                raise RuntimeError(f"stack did not start; logs in {log_dir}")
+            time.sleep(1)
     except BaseException:
-        stop(services)
+        stop(processes)
         raise
-    return services, f"http://127.0.0.1:{settings.rasa_port}/webhooks/wechat/webhook"
+    return processes, f"http://127.0.0.1:{settings.rasa_port}/webhooks/wechat/webhook"
+
+
+def _ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def stop(processes: List[subprocess.Popen]) -> None:
+    for process in reversed(processes):
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 async def one_turn(client: OfficialAccountClient, openid: str, text: str) -> float:
@@ -159,8 +185,9 @@ def run_store(name: str, turns: int, year: Optional[List[dict]], work: Path) -> 
     port = free_port()
     redis_process = start_redis(port, work / f"redis-{name}", fsync="everysec")
     redis_url = f"redis://127.0.0.1:{port}/0"
-    services, webhook = start_stack(redis_url, STORES[name], work / f"logs-{name}")
+    services: List[subprocess.Popen] = []
     try:
+        services, webhook = start_stack(redis_url, STORES[name], work / f"logs-{name}")
         openid = f"o_hist_{uuid.uuid4().hex[:10]}"
         latencies = asyncio.run(growth(webhook, openid, turns))
         history = asyncio.run(history_of(redis_url, openid)) if name == "event_log" else None

@@ -32,7 +32,7 @@ PROFILED_TURNS = int(os.environ.get("PROFILE_TURNS", "150"))
 def rasa_pid(stack: Stack) -> int:
     for child in psutil.Process(stack.process.pid).children(recursive=True):
         command = " ".join(child.cmdline())
-        if " run --model " in command:
+        if "bot.rasa_server" in command:
             return child.pid
     raise RuntimeError("no Rasa server process under the launcher")
 

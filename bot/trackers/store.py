@@ -31,6 +31,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from redis.asyncio import Redis
 from redis.exceptions import WatchError
 
+from bot import rasa_speedups
 from bot.redis_keys import RedisKeys
 from bot.settings import Settings
 from bot.trackers.event_log import ConflictingWrite, EventLog
@@ -229,3 +230,4 @@ def _strict_agent_store() -> None:
 
 
 _strict_agent_store()
+rasa_speedups.install()  # Rasa imports this module into its server: see bot/rasa_speedups.py
