@@ -20,6 +20,7 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 from redis.asyncio import Redis
 
+from bot.redis_connection import async_client
 from bot.redis_keys import RedisKeys
 from bot.settings import Settings
 
@@ -66,7 +67,7 @@ class AsyncRedisLockStore(LockStore):
 
     def _client(self) -> Redis:
         if self._redis is None:
-            self._redis = Redis.from_url(self._url, decode_responses=True)
+            self._redis = async_client(self._url)
             self._scripts = {name: self._redis.register_script(body)
                              for name, body in (("take", _TAKE), ("first", _IS_FIRST), ("release", _RELEASE))}
         return self._redis

@@ -32,6 +32,7 @@ from redis.asyncio import Redis
 from redis.exceptions import WatchError
 
 from bot import rasa_speedups
+from bot.redis_connection import async_client
 from bot.redis_keys import RedisKeys
 from bot.settings import Settings
 from bot.trackers.event_log import ConflictingWrite, EventLog
@@ -67,7 +68,7 @@ class EventLogTrackerStore(TrackerStore):
     @property
     def log(self) -> EventLog:
         if self._log is None:
-            self._log = EventLog(Redis.from_url(self._url, decode_responses=True), self._keys, self._ttl_s)
+            self._log = EventLog(async_client(self._url), self._keys, self._ttl_s)
         return self._log
 
     # --- reads ----------------------------------------------------------------------
