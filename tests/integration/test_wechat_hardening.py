@@ -7,9 +7,8 @@ access log writes every request's URL: the last test reads the whole log.
 from __future__ import annotations
 
 import asyncio
-import json
+import secrets
 import time
-import uuid
 
 import pytest
 import redis
@@ -17,6 +16,7 @@ import redis
 from bot.settings import DEV_WECHAT
 from channels.wechat.typed_text import BOT_TEXT_MAX
 from channels.wechat_sim.official_account import OfficialAccountClient, sha1_signature
+from tests.integration import rasa_tracker
 from tests.integration.stack import Stack
 
 TOKEN, APPID, AES_KEY = DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"], DEV_WECHAT["WECHAT_AES_KEY"]
@@ -38,7 +38,8 @@ LONG_STORY = ("我在建筑工地干活三年了，包工头一直说年底结�
 @pytest.fixture(scope="module")
 def stack(redis_server, model_path, tmp_path_factory):
     log = tmp_path_factory.mktemp("wechat-hardening") / "launcher.log"
-    running = Stack(redis_server["url"], log, env={"LOG_LEVEL_LIBRARIES": "INFO"}).start()
+    env = {"LOG_LEVEL_LIBRARIES": "INFO", "RASA_API_TOKEN": rasa_tracker.API_TOKEN}
+    running = Stack(redis_server["url"], log, env=env).start()
     yield running
     running.kill()
 
@@ -49,7 +50,8 @@ def store(redis_server):
 
 
 def openid() -> str:
-    sender = f"o_{uuid.uuid4().hex[:12]}"
+    """Shaped like a real OpenID (28 URL-safe characters starting with "o"), as the log filter expects."""
+    sender = "o" + secrets.token_urlsafe(21)[:27]
     SENT_SECRETS.append(sender)
     return sender
 
@@ -63,14 +65,13 @@ def remember(params: dict) -> dict:
     return params
 
 
-def user_events(store, sender: str):
-    raw = store.get(f"tracker:{sender}")
-    return [e for e in json.loads(raw)["events"] if e.get("event") == "user"] if raw else []
+def user_events(stack, sender: str):
+    return [e for e in all_events(stack, sender) if e.get("event") == "user"]
 
 
-def all_events(store, sender: str):
-    raw = store.get(f"tracker:{sender}")
-    return json.loads(raw)["events"] if raw else []
+def all_events(stack, sender: str):
+    """The conversation as Rasa's HTTP API returns it (whatever the tracker store's layout)."""
+    return rasa_tracker.events(stack.rasa_port, sender)
 
 
 # --- finding 1: forged and replayed requests ----------------------------------------------------
@@ -86,7 +87,7 @@ async def test_a_plaintext_body_with_a_leaked_query_string_is_refused(stack, sto
         _, plain_query = plain.prepare("<xml/>", victim)
         with_plain_query = await plain.post_raw(forged, remember(plain_query))
     assert with_leaked_query.status == 403 and with_plain_query.status == 403
-    assert user_events(store, victim) == [], "a refused request must never reach the bot"
+    assert user_events(stack, victim) == [], "a refused request must never reach the bot"
 
 
 async def test_timestamps_outside_five_minutes_are_refused_on_post_and_on_verification(stack, store):
@@ -100,7 +101,7 @@ async def test_timestamps_outside_five_minutes_are_refused_on_post_and_on_verifi
         fresh = await wechat.post_xml(xml, sender)
         assert (await wechat.verify("123456")).body == b"123456"
     assert fresh.ok and fresh.reply is not None
-    assert [e["text"] for e in user_events(store, sender)] == ["年假几天"]
+    assert [e["text"] for e in user_events(stack, sender)] == ["年假几天"]
 
 
 async def test_a_captured_encrypted_request_replayed_within_the_window_runs_the_bot_once(stack, store):
@@ -117,7 +118,7 @@ async def test_a_captured_encrypted_request_replayed_within_the_window_runs_the_
         # The answer goes back encrypted: only WeChat (holding the AES key) can read it.
         assert b"<Encrypt>" in replay.body and "试用期".encode() not in replay.body
         assert wechat.decode_reply(replay.body, sender)[0]["Content"] == first_reply["Content"]
-    assert [e["text"] for e in user_events(store, sender)] == ["试用期工资怎么算"]
+    assert [e["text"] for e in user_events(stack, sender)] == ["试用期工资怎么算"]
 
 
 # --- finding 5: typed slash commands -------------------------------------------------------------
@@ -128,11 +129,11 @@ async def test_a_typed_slash_command_is_understood_as_text(stack, store, typed):
     async with client(stack) as wechat:
         result = await wechat.send_text(sender, typed)
     assert result.ok, result.error
-    events = all_events(store, sender)
+    events = all_events(stack, sender)
     assert [e["event"] for e in events if e["event"] in ("restart", "pause")] == []
     assert [e["event"] for e in events].count("session_started") == 1  # the conversation's own start only
     assert not store.exists(f"gh:appeals:by-openid:{sender}", f"gh:handoff:{sender}"), "nothing filed, nobody paged"
-    (said,) = user_events(store, sender)
+    (said,) = user_events(stack, sender)
     # RegexMessageHandler's verdicts have one ranked intent at confidence 1.0; the models rank many.
     assert len(said["parse_data"]["intent_ranking"]) > 1
     assert not any(e.get("extractor") == "RegexMessageHandler" for e in said["parse_data"]["entities"])
@@ -143,7 +144,7 @@ async def test_menu_clicks_still_reach_their_intent(stack, store):
     async with client(stack) as wechat:
         click = await wechat.send_event(sender, "CLICK", "MENU_FAQ_GUIDE")
     assert "一句话" in click.reply["Content"]  # utter_help
-    (said,) = user_events(store, sender)
+    (said,) = user_events(stack, sender)
     assert said["parse_data"]["intent"]["name"] == "help"
 
 
@@ -155,7 +156,7 @@ async def test_a_long_message_is_answered_and_nlu_only_sees_a_capped_text(stack,
         assert 50_000 < len(body) <= 64 * 1024, "as long as WeChat's body limit allows"
         result = await wechat.send_text(sender, LONG_STORY)
     assert result.ok and result.reply is not None, result.error
-    (said,) = user_events(store, sender)
+    (said,) = user_events(stack, sender)
     assert len(said["text"]) <= BOT_TEXT_MAX and said["text"].endswith("我该去哪里要工资？")
     assert said["metadata"]["wechat"]["full_text"] == LONG_STORY
 
