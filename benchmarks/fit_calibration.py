@@ -88,6 +88,16 @@ def nll(points) -> float:
     return -sum(math.log(max(truth, 1e-9)) for _, truth, _ in points) / len(points)
 
 
+def threshold_table(points) -> list:
+    """For each FallbackClassifier threshold: share of errors caught, share of right answers lost."""
+    wrong = [c for c, _, ok in points if not ok]
+    right = [c for c, _, ok in points if ok]
+    return [{"threshold": t,
+             "errors_caught": round(sum(c < t for c in wrong) / len(wrong), 3) if wrong else 1.0,
+             "right_answers_asked_again": round(sum(c < t for c in right) / len(right), 3)}
+            for t in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)]
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
@@ -107,6 +117,7 @@ def main() -> int:
         "ece_before": round(expected_calibration_error([(c, ok) for c, _, ok in before]), 4),
         "ece_after": round(expected_calibration_error([(c, ok) for c, _, ok in after]), 4),
         "accuracy": round(sum(ok for _, _, ok in after) / len(after), 4),
+        "fallback_thresholds": threshold_table(after),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "calibration_fit.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
