@@ -1,12 +1,17 @@
-"""Fit the ConfidenceCalibrator's temperatures on training examples the model did not see.
+"""Fit the ConfidenceCalibrator's temperatures on labelled messages the model did not see.
 
-Splits the training data (80/20 per intent, fixed seed), trains the NLU pipeline of config.yml
-without the calibrator on the 80 %, parses the 20 %, and picks the (intent, faq) temperatures
-that minimise the negative log-likelihood of the true label under the flattened ranking the bot
-acts on. The held-out test sets are never looked at. Prints the temperatures to put into
-config.yml and writes benchmarks/results/calibration_fit.json.
+Picks the (intent, faq) temperatures that minimise the negative log-likelihood of the true
+label under the flattened ranking the bot acts on (P(intent), P(faq) × P(topic)). Two ways:
 
     .venv/bin/python -m benchmarks.fit_calibration
+        splits the training data 80/20 per intent (fixed seed), trains the pipeline without
+        the calibrator on the 80 % and fits on the 20 % (one extra training run);
+    .venv/bin/python -m benchmarks.fit_calibration --model M.tar.gz --data tests/nlu/heldout.yml
+        fits on a labelled set with a model whose calibrator runs at temperature 1.0 (the raw
+        confidences are recovered exactly), no training.
+
+Prints the temperatures to put into config.yml, the share of errors each fallback threshold
+would catch, and writes benchmarks/results/calibration_fit.json.
 """
 from __future__ import annotations
 
@@ -59,6 +64,8 @@ def train(config: Path, data: Path, out: Path) -> Path:
 
 
 async def raw_rankings(model: Path, data: Path) -> List[Tuple[str, List[Dict], List[Dict]]]:
+    """(true label, raw intent ranking, raw FAQ topic ranking) per message; messages a
+    deterministic rule decided (crisis words, a bare option number) tell nothing and are skipped."""
     from rasa.core.agent import Agent
     from rasa.shared.nlu.training_data.loading import load_data
 
@@ -66,10 +73,20 @@ async def raw_rankings(model: Path, data: Path) -> List[Tuple[str, List[Dict], L
     rows = []
     for message in load_data(str(data)).intent_examples:
         parse = await agent.parse_message(message.get("text"))
+        if parse.get("crisis_terms") or parse.get("option_choice"):
+            continue
         topics = ((parse.get("response_selector") or {}).get(FAQ) or {}).get("ranking") or []
         intents = [r for r in parse.get("intent_ranking") or [] if r["name"] != "nlu_fallback"]
-        rows.append((message.get_full_intent(), intents, topics))
+        rows.append((message.get_full_intent(), _undo_joint(intents, topics), topics))
     return rows
+
+
+def _undo_joint(intents: List[Dict], topics: List[Dict]) -> List[Dict]:
+    """A calibrator at temperature 1.0 only replaced P(faq) by P(faq) × P(top topic)."""
+    if not topics:
+        return intents
+    top = max(t["confidence"] for t in topics)
+    return [{**i, "confidence": i["confidence"] / top} if i["name"] == FAQ and top > 0 else i for i in intents]
 
 
 def scored(rows, intent_t: float, faq_t: float) -> List[Tuple[str, float, bool]]:
@@ -98,17 +115,22 @@ def threshold_table(points) -> list:
             for t in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)]
 
 
-def main() -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp)
-        train_file, test_file = split(out)
-        print("training the pipeline without the calibrator on 80 % of the training data ...", flush=True)
-        model = train(config_without_calibrator(out), train_file, out)
-        rows = asyncio.run(raw_rankings(model, test_file))
+def main(argv: List[str]) -> int:
+    if "--model" in argv:
+        model, data = Path(argv[argv.index("--model") + 1]), Path(argv[argv.index("--data") + 1])
+        rows, source = asyncio.run(raw_rankings(model, data)), str(data)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp)
+            train_file, test_file = split(out)
+            print("training the pipeline without the calibrator on 80 % of the training data ...", flush=True)
+            model = train(config_without_calibrator(out), train_file, out)
+            rows, source = asyncio.run(raw_rankings(model, test_file)), "20 % of the training data"
     fits = sorted(((nll(scored(rows, ti, tf)), ti, tf) for ti in GRID for tf in GRID))
     best_nll, intent_t, faq_t = fits[0]
     before, after = scored(rows, 1.0, 1.0), scored(rows, intent_t, faq_t)
     result = {
+        "fitted_on": source,
         "calibration_messages": len(rows),
         "intent_temperature": intent_t,
         "faq_temperature": faq_t,
@@ -127,4 +149,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
