@@ -6,9 +6,9 @@ label under the flattened ranking the bot acts on (P(intent), P(faq) × P(topic)
     .venv/bin/python -m benchmarks.fit_calibration
         splits the training data 80/20 per intent (fixed seed), trains the pipeline without
         the calibrator on the 80 % and fits on the 20 % (one extra training run);
-    .venv/bin/python -m benchmarks.fit_calibration --model M.tar.gz --data tests/nlu/heldout.yml
-        fits on a labelled set with a model whose calibrator runs at temperature 1.0 (the raw
-        confidences are recovered exactly), no training.
+    .venv/bin/python -m benchmarks.fit_calibration --model M.tar.gz --data tests/nlu/heldout.yml --at 2.0 1.5
+        fits on a labelled set with a trained model, no training; `--at` gives the temperatures
+        its calibrator ran with (default 1.0 1.0), so the raw confidences are recovered exactly.
 
 Prints the temperatures to put into config.yml, the share of errors each fallback threshold
 would catch, and writes benchmarks/results/calibration_fit.json.
@@ -63,7 +63,7 @@ def train(config: Path, data: Path, out: Path) -> Path:
     return out / "calibration.tar.gz"
 
 
-async def raw_rankings(model: Path, data: Path) -> List[Tuple[str, List[Dict], List[Dict]]]:
+async def raw_rankings(model: Path, data: Path, at: Tuple[float, float] = (1.0, 1.0)) -> List[Tuple[str, List[Dict], List[Dict]]]:
     """(true label, raw intent ranking, raw FAQ topic ranking) per message; messages a
     deterministic rule decided (crisis words, a bare option number) tell nothing and are skipped."""
     from rasa.core.agent import Agent
@@ -77,16 +77,22 @@ async def raw_rankings(model: Path, data: Path) -> List[Tuple[str, List[Dict], L
             continue
         topics = ((parse.get("response_selector") or {}).get(FAQ) or {}).get("ranking") or []
         intents = [r for r in parse.get("intent_ranking") or [] if r["name"] != "nlu_fallback"]
-        rows.append((message.get_full_intent(), _undo_joint(intents, topics), topics))
+        intents = _undo_joint(intents, topics)
+        rows.append((message.get_full_intent(), _undo_temperature(intents, at[0]), _undo_temperature(topics, at[1])))
     return rows
 
 
 def _undo_joint(intents: List[Dict], topics: List[Dict]) -> List[Dict]:
-    """A calibrator at temperature 1.0 only replaced P(faq) by P(faq) × P(top topic)."""
+    """The calibrator replaced P(faq) by P(faq) × P(top topic)."""
     if not topics:
         return intents
     top = max(t["confidence"] for t in topics)
     return [{**i, "confidence": i["confidence"] / top} if i["name"] == FAQ and top > 0 else i for i in intents]
+
+
+def _undo_temperature(ranking: List[Dict], temperature: float) -> List[Dict]:
+    """p ∝ raw^(1/T), so raw ∝ p^T."""
+    return [{**r, "confidence": c} for r, c in zip(ranking, rescale([r["confidence"] for r in ranking], 1 / temperature))]
 
 
 def scored(rows, intent_t: float, faq_t: float) -> List[Tuple[str, float, bool]]:
@@ -118,7 +124,10 @@ def threshold_table(points) -> list:
 def main(argv: List[str]) -> int:
     if "--model" in argv:
         model, data = Path(argv[argv.index("--model") + 1]), Path(argv[argv.index("--data") + 1])
-        rows, source = asyncio.run(raw_rankings(model, data)), str(data)
+        at = (1.0, 1.0)
+        if "--at" in argv:  # the temperatures the model's calibrator ran with
+            at = (float(argv[argv.index("--at") + 1]), float(argv[argv.index("--at") + 2]))
+        rows, source = asyncio.run(raw_rankings(model, data, at)), str(data)
     else:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp)
