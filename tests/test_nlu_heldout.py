@@ -1,7 +1,9 @@
 """Accuracy gates on both held-out sets; reports go to var/test-results/ (git-ignored).
 
-- tests/nlu/heldout.yml (397 messages, the project's first set): 0.975 when this gate was
-  set; the floor is that level minus noise (about 6 messages).
+- tests/nlu/heldout.yml (397 messages, the project's first set): the model before issue 9 scored
+  0.975, but 33 of these messages (after folding punctuation, width and script) were also in
+  its training data and have since been removed from it; the floor is 0.95 (today's level
+  minus noise, about 8 messages).
 - tests/nlu/heldout_real.yml (written the way workers really write, by a separate writer who
   never saw the training data): at least 0.93.
 Per-intent report, confusion matrix, misclassified messages and the reliability diagram of
@@ -16,7 +18,7 @@ from tests.conftest import TEST_RESULTS
 
 ROOT = Path(__file__).resolve().parents[1]
 GATES = {
-    "heldout": {"min_accuracy": 0.96, "min_messages": 300},
+    "heldout": {"min_accuracy": 0.95, "min_messages": 300},
     "heldout_real": {"min_accuracy": 0.93, "min_messages": 400},
 }
 

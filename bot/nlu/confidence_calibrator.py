@@ -58,9 +58,11 @@ class ConfidenceCalibrator(GraphComponent):
         intents = [{**i, "confidence": c} for i, c in zip(intents, scaled)]
         topics = self._calibrated_topics(message)
         labels = flat_ranking(intents, topics)
-        if topics:  # the bot answers one topic: faq is as sure as that answer
-            intents = [{**i, "confidence": labels_conf(labels, i, topics)} for i in intents]
+        # DIET's choice of intent stands; an unsure topic only lowers faq's confidence (the bot
+        # answers one topic, so faq is as sure as that answer), and the fallback acts on it.
         intents.sort(key=lambda i: -i["confidence"])
+        if topics:
+            intents = [{**i, "confidence": labels_conf(labels, i, topics)} for i in intents]
         message.set(INTENT_RANKING_KEY, intents, add_to_output=True)
         message.set(INTENT, {INTENT_NAME_KEY: intents[0][INTENT_NAME_KEY], "confidence": intents[0]["confidence"]},
                     add_to_output=True)
