@@ -2,8 +2,11 @@
 clarifying question and its "1"/"2" reply, negation, a story's appeal offer."""
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
+
+import aiohttp
 
 import pytest
 import redis
@@ -32,13 +35,28 @@ def stack(redis_server, model_path, tmp_path_factory):
 class Worker:
     def __init__(self, stack):
         self.openid = f"o_{uuid.uuid4().hex[:12]}"
+        self.simulator_url = stack.simulator_url
         self.wechat = OfficialAccountClient(stack.webhook_url, DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"],
                                             DEV_WECHAT["WECHAT_AES_KEY"])
 
-    async def says(self, text: str) -> str:
+    async def says(self, text: str, expect_answer: bool = True) -> str:
+        """The bot's answer, passive or (on a slow turn) sent later as a customer-service message."""
+        before = len(await self._sent())
         result = await self.wechat.send_text(self.openid, text)
         assert result.status == 200, result.error
-        return result.reply["Content"] if result.reply else ""
+        if result.reply or not expect_answer:
+            return result.reply["Content"] if result.reply else ""
+        for _ in range(150):
+            sent = await self._sent()
+            if len(sent) > before:
+                return "\n".join(sent[before:])
+            await asyncio.sleep(0.2)
+        return ""
+
+    async def _sent(self) -> list:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{self.simulator_url}/_sim/messages", params={"touser": self.openid}) as response:
+                return [m["content"] for m in (await response.json())["messages"]]
 
 
 @pytest.fixture
