@@ -19,11 +19,18 @@ from actions.conversation_signals import faq_topic, sustained_anger
 from actions.crisis_guard import crisis_first
 from actions.escalation import REASON_ANGER, hand_to_person
 from actions.form_answers import tracker_answered_slot
+from actions.story_offer import appeal_offer
 
 ANGER_LEAD = "听得出您很着急，这种情况确实让人窝火。"
 
 
 async def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    # A long story telling a grievance: after the answer, offer to file it (not inside a form,
+    # where "是" would answer the form's question).
+    answered = faq_topic(tracker.latest_message, min_confidence=0.0)
+    offer = appeal_offer(tracker.latest_message.get("text")) if answered and not tracker.active_loop_name else None
+    if offer:
+        dispatcher.utter_message(text=offer)
     if sustained_anger(tracker.events):
         return await hand_to_person(dispatcher, tracker, REASON_ANGER, lead=ANGER_LEAD)
     return []

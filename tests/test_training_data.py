@@ -3,7 +3,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
+
+from bot.nlu.text_normalization import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA = str(Path(sys.executable).parent / "rasa")
@@ -26,11 +29,34 @@ def test_rasa_data_validate():
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
-def test_heldout_set_is_never_trained_on():
-    training = {text for f in (ROOT / "nlu_data" / "nlu").glob("*.yml") for _, text in _examples(f)}
-    heldout = [text for _, text in _examples(ROOT / "tests" / "nlu" / "heldout.yml")]
-    assert len(heldout) >= 300
-    assert not training & set(heldout)
+def _folded(text: str) -> str:
+    """Text as compared for overlap: simplified, half-width, lower case, no spaces or punctuation."""
+    return "".join(c for c in normalize(text).lower() if c.isalnum())
+
+
+HELDOUT_SETS = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
+
+
+def _heldout_texts(path: Path):
+    """Messages of a held-out file: NLU format, or lists of {text: ...} (the crisis set)."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if "nlu" in document:
+        return [text for _, text in _examples(path)]
+    return [item["text"] for value in document.values() if isinstance(value, list)
+            for item in value if isinstance(item, dict) and "text" in item]
+
+
+def test_both_heldout_sets_exist():
+    assert {p.name for p in HELDOUT_SETS} >= {"heldout.yml", "heldout_real.yml"}
+
+
+@pytest.mark.parametrize("heldout", HELDOUT_SETS, ids=lambda p: p.name)
+def test_heldout_sets_are_never_trained_on(heldout):
+    training = {_folded(text) for f in (ROOT / "nlu_data" / "nlu").glob("*.yml") for _, text in _examples(f)}
+    texts = _heldout_texts(heldout)
+    assert len(texts) >= 300
+    overlap = sorted({t for t in texts if _folded(t) in training})
+    assert not overlap, f"{len(overlap)} held-out messages are in the training data: {overlap[:10]}"
 
 
 def test_every_intent_has_enough_varied_examples():

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 from bot.districts import canonical_district
+from bot.nlu import reliability
 
 FALLBACK = "nlu_fallback"
 
@@ -31,6 +32,7 @@ class Prediction:
     example: Example
     label: str  # top intent below the fallback threshold too
     fell_back: bool
+    confidence: float  # what the fallback decided on: the top intent's (for faq: calibrated topic)
     entities: List[Tuple[str, str]]
     seconds: float
 
@@ -89,6 +91,23 @@ class Report:
                 counts[key] = counts.get(key, 0) + 1
         return sorted(((t, g, n) for (t, g), n in counts.items()), key=lambda row: -row[2])
 
+    def confidence_pairs(self) -> List[Tuple[float, bool]]:
+        return [(p.confidence, p.label == p.example.label) for p in self.predictions]
+
+    def errors_caught(self) -> float:
+        """Share of the wrong labels the fallback turned into a clarifying question."""
+        wrong = [p for p in self.predictions if p.label != p.example.label]
+        return sum(p.fell_back for p in wrong) / len(wrong) if wrong else 1.0
+
+    def calibration(self) -> Dict[str, Any]:
+        pairs = self.confidence_pairs()
+        return {
+            "ece": round(reliability.expected_calibration_error(pairs), 4),
+            "wrong_above_0.95": reliability.wrong_above(pairs),
+            "errors_caught_by_fallback": round(self.errors_caught(), 4),
+            "bands": reliability.bands(pairs),
+        }
+
     def summary(self) -> Dict[str, Any]:
         return {
             "messages": len(self.predictions),
@@ -98,6 +117,7 @@ class Report:
             "fallback_rate": round(self.fallback_rate(), 4),
             "entities": {k: round(v, 4) for k, v in self.entity_scores().items()},
             "parse_latency_ms": {k: round(v, 2) for k, v in self.latency_ms().items()},
+            "calibration": self.calibration(),
         }
 
 
@@ -131,6 +151,11 @@ def label_of(parse: Dict[str, Any]) -> Tuple[str, bool]:
     return top, fell_back
 
 
+def confidence_of(parse: Dict[str, Any]) -> float:
+    ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK]
+    return float(ranking[0].get("confidence") or 0.0) if ranking else 0.0
+
+
 async def evaluate(model_path: Path, examples: List[Example]) -> Report:
     from rasa.core.agent import Agent
 
@@ -143,7 +168,8 @@ async def evaluate(model_path: Path, examples: List[Example]) -> Report:
         elapsed = time.perf_counter() - started
         label, fell_back = label_of(parse)
         entities = [_entity_key(e["entity"], e.get("value") or "") for e in parse.get("entities") or []]
-        report.predictions.append(Prediction(example, label, fell_back, sorted(set(entities)), elapsed))
+        confidence = confidence_of(parse)
+        report.predictions.append(Prediction(example, label, fell_back, confidence, sorted(set(entities)), elapsed))
     return report
 
 
@@ -152,7 +178,8 @@ def evaluate_sync(model_path: Path, heldout: Path) -> Report:
 
 
 def write_results(report: Report, out_dir: Path, name: str, extra: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-    """`<name>.json` (summary + per intent), `<name>_confusions.csv`, `<name>_errors.csv`."""
+    """`<name>.json` (summary + per intent), `<name>_confusions.csv`, `<name>_errors.csv`,
+    `<name>_confusion_matrix.csv` and `<name>_reliability.png`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = {**report.summary(), **(extra or {})}
     payload = {"summary": summary, "per_intent": report.per_intent()}
@@ -163,11 +190,12 @@ def write_results(report: Report, out_dir: Path, name: str, extra: Optional[Dict
         writer.writerows(report.confusions())
     with open(out_dir / f"{name}_errors.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["text", "expected", "predicted", "fell_back"])
+        writer.writerow(["text", "expected", "predicted", "confidence", "fell_back"])
         for p in report.predictions:
             if p.label != p.example.label:
-                writer.writerow([p.example.text, p.example.label, p.label, p.fell_back])
+                writer.writerow([p.example.text, p.example.label, p.label, round(p.confidence, 4), p.fell_back])
     _write_confusion_matrix(report, out_dir / f"{name}_confusion_matrix.csv")
+    reliability.draw_diagram({name: report.confidence_pairs()}, out_dir / f"{name}_reliability.png")
     return summary
 
 

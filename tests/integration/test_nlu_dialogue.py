@@ -1,0 +1,103 @@
+"""What workers really write, end to end through WeChat with the real model: the numbered
+clarifying question and its "1"/"2" reply, negation, a story's appeal offer."""
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+
+import aiohttp
+
+import pytest
+import redis
+
+from actions.story_offer import OFFER
+from actions.topics import TOPIC_PHRASES
+from bot.settings import DEV_WECHAT
+from channels.wechat_sim.official_account import OfficialAccountClient
+from tests.integration.stack import Stack
+
+pytestmark = pytest.mark.integration
+PREFIX = "nlu:"
+# Vague messages; the model should be unsure about at least one of them.
+VAGUE = ("那个钱的事咋弄", "单位那个事咋整", "合同和保险的事", "假的事问一下", "公司那边的钱和假")
+STORY = ("我在通州一个工地干木工 从三月干到十月 说好一天三百五 到现在就给了生活费 包工头说上面没拨款 "
+         "我们十几个人都在这耗着 怎么办")
+
+
+@pytest.fixture(scope="module")
+def stack(redis_server, model_path, tmp_path_factory):
+    running = Stack(redis_server["url"], tmp_path_factory.mktemp("nlu") / "launcher.log", {"KEY_PREFIX": PREFIX}).start()
+    yield running
+    running.kill()
+
+
+class Worker:
+    def __init__(self, stack):
+        self.openid = f"o_{uuid.uuid4().hex[:12]}"
+        self.simulator_url = stack.simulator_url
+        self.wechat = OfficialAccountClient(stack.webhook_url, DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"],
+                                            DEV_WECHAT["WECHAT_AES_KEY"])
+
+    async def says(self, text: str, expect_answer: bool = True) -> str:
+        """The bot's answer, passive or (on a slow turn) sent later as a customer-service message."""
+        before = len(await self._sent())
+        result = await self.wechat.send_text(self.openid, text)
+        assert result.status == 200, result.error
+        if result.reply or not expect_answer:
+            return result.reply["Content"] if result.reply else ""
+        for _ in range(150):
+            sent = await self._sent()
+            if len(sent) > before:
+                return "\n".join(sent[before:])
+            await asyncio.sleep(0.2)
+        return ""
+
+    async def _sent(self) -> list:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{self.simulator_url}/_sim/messages", params={"touser": self.openid}) as response:
+                return [m["content"] for m in (await response.json())["messages"]]
+
+
+@pytest.fixture
+async def worker(stack):
+    person = Worker(stack)
+    yield person
+    await person.wechat.close()
+
+
+async def test_a_numbered_reply_answers_the_clarifying_question(stack):
+    for text in VAGUE:
+        worker = Worker(stack)  # a fresh conversation each: no second miss in a row
+        question = await worker.says(text)
+        if "回复1或2" in question:
+            break
+        await worker.wechat.close()
+    assert "回复1或2" in question, question
+    options = re.findall(r"^[12]\. (.+)$", question, re.M)
+    assert len(options) == 2
+    topic = next(intent for intent, phrase in TOPIC_PHRASES.items() if phrase == options[1])
+    answer = await worker.says("2")
+    assert "没太明白" not in answer and "工作人员跟进" not in answer, answer
+    # The answer is what the second option leads to (an FAQ answer, the appeal form ...), not
+    # another question.
+    assert answer and answer != question and "回复1或2" not in answer, answer
+    if topic.startswith("faq/"):
+        assert len(answer) > 60, answer
+    await worker.wechat.close()
+
+
+async def test_no_to_a_person_does_not_hand_over(worker, redis_server):
+    await worker.says("不用转人工")
+    store = redis.Redis(port=redis_server["port"], decode_responses=True)
+    assert store.get(f"{PREFIX}handoff:{worker.openid}") is None
+    assert await worker.says("加班费怎么算") != "", "the bot still answers"
+
+
+async def test_a_story_with_a_grievance_is_answered_and_offered_an_appeal(worker):
+    answer = await worker.says(STORY)
+    assert "拖欠" in answer or "欠薪" in answer or "工资" in answer, answer
+    assert OFFER in answer
+    reply = await worker.says("是")
+    # The appeal form starts; it may already have taken the story's facts and ask what is missing.
+    assert "登记诉求" in reply or "哪个单位" in reply, reply
