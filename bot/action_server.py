@@ -15,6 +15,7 @@ import sys
 from sanic import Sanic, response
 from sanic.request import Request
 
+from bot import log_privacy
 from bot.settings import Settings, SettingsError
 
 TOKEN_HEADER = "X-Action-Token"
@@ -59,6 +60,7 @@ def main() -> int:
     from rasa_sdk import utils
 
     utils.configure_colored_logging("INFO")
+    log_privacy.install(settings.wechat_secret)  # OpenIDs in rasa-sdk's own log lines
     utils.update_sanic_log_level()
     app = create_app(settings.action_server_token)
     print(f"Action server: http://{settings.bind_host}:{settings.action_port}/webhook (token required)", flush=True)

@@ -10,6 +10,7 @@ import sys
 
 from aiohttp import web
 
+from bot import log_privacy
 from bot.console.access_log import RouteAccessLogger
 from bot.console.app import init_app
 from bot.settings import Settings, SettingsError
@@ -24,6 +25,8 @@ def main() -> int:
         print(f"配置错误 (configuration error) — {error}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Warnings about Rasa API calls carry the URL (token, OpenID): the same filter as the channel.
+    log_privacy.install(settings.wechat_secret)
     if not settings.rasa_api_token:
         print("Warning: RASA_API_TOKEN is not set; conversations cannot be read, taken over or handed back.",
               file=sys.stderr)

@@ -28,11 +28,11 @@ from bot.appeals.evidence import attach_to_open_appeal
 from bot.escalations import EscalationStore
 from bot.paused_crisis import respond_to_paused_crisis
 from bot.settings import Settings
-from channels.wechat import log_privacy
+from bot import log_privacy
 from channels.wechat.inbound import Inbound, interpret
 from channels.wechat.inbound import MEDIA_ATTACHED, MEDIA_WORDS, Inbound, interpret
 from channels.wechat.ledger import Outcome
-from channels.wechat.log_privacy import pseudonym
+from bot.log_privacy import pseudonym
 from channels.wechat.output_channel import CustomerServiceOutput, WeChatOutput
 from channels.wechat.replies import SUCCESS, merge, split_utf8, text_reply_xml
 from channels.wechat.runtime import ChannelRuntime

@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 
 from bot.redis_keys import RedisKeys
 from channels.wechat.api_client import WeChatApiClient, WeChatApiError
-from channels.wechat.log_privacy import pseudonym
+from bot.log_privacy import pseudonym
 from channels.wechat.replies import split_utf8
 
 logger = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from bot.redis_server import free_port
 from bot.settings import DEV_WECHAT, Settings
 from bot.trackers.store import EventLogTrackerStore
 from channels.wechat.input_channel import WeChatInput
-from channels.wechat.log_privacy import SANIC_LOGGERS, pseudonym
+from bot.log_privacy import SANIC_LOGGERS, pseudonym
 from channels.wechat_sim.official_account import OfficialAccountClient, sha1_signature
 
 TOKEN, APPID, AES_KEY = DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"], DEV_WECHAT["WECHAT_AES_KEY"]

@@ -1,7 +1,7 @@
 import logging
 
-from channels.wechat import log_privacy
-from channels.wechat.log_privacy import REDACTED, RedactingFilter, pseudonym, redact
+from bot import log_privacy
+from bot.log_privacy import REDACTED, RedactingFilter, pseudonym, redact
 
 QUERY = "signature=5f2a&timestamp=1795684982&nonce=417263&openid=oUpF8uMuAJO_M2pxb1Q9zNjWeS6o&encrypt_type=aes"
 OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
