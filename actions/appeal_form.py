@@ -46,10 +46,6 @@ class ValidateAppealForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_appeal_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        # A crisis is never an answer, even when it names a district or a headcount.
-        return reject_form_on_crisis(tracker, "appeal_form") or await super().run(dispatcher, tracker, domain)
-
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
         slots = list(domain_slots)
@@ -62,6 +58,10 @@ class ValidateAppealForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         """Read the worker's latest message once; no events at all lets the rules answer it."""
+        # A crisis is never an answer, even when it names a district or a headcount.
+        rejected = reject_form_on_crisis(tracker, "appeal_form")
+        if rejected:
+            return rejected
         changes: Dict[Text, Any] = {}
         if _fresh_turn(tracker):
             changes = read_turn(await _turn(tracker)).slot_events()
