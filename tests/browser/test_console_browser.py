@@ -114,11 +114,13 @@ async def test_take_over_reply_hand_back_with_live_queue_and_emergency_banner(pa
         assert "110" in reply
         await page.locator("#alert-banner").wait_for(state="visible", timeout=20_000)
         assert "紧急求助" in await page.inner_text("#alert-banner")
-        # Emergencies lead the queue: the worker's conversation and the urgent appeal it opened.
-        leading = (await page.locator("#queue-rows tr").all())[:2]
-        assert f"conversation:{other.openid}" in [await item.get_attribute("data-id") for item in leading]
-        for item in leading:
-            assert "priority-emergency" in await item.get_attribute("class")
+        # The emergency leads the queue as one item: the conversation carries its urgent
+        # appeal (one crisis, one queue item), no second row for the appeal.
+        first = page.locator("#queue-rows tr").first
+        assert await first.get_attribute("data-id") == f"conversation:{other.openid}"
+        assert "priority-emergency" in await first.get_attribute("class")
+        ticket = reply.split("编号")[1][:14]
+        assert ticket.startswith("GH") and await page.locator(f'tr[data-id="appeal:{ticket}"]').count() == 0
         assert "督办" in await page.inner_text("#queue-rows")
         await page.wait_for_timeout(3500)  # let the highlight of new rows fade for the picture
         RESULTS.mkdir(parents=True, exist_ok=True)
