@@ -34,3 +34,19 @@ def headcount(text: Optional[str]) -> Optional[int]:
 def looks_like_question(text: Optional[str]) -> bool:
     """A question asked in the middle of the form, not an answer to it."""
     return any(marker in normalize(text or "") for marker in QUESTION_MARKERS)
+
+
+# Rating words (回访), longest first where one contains another.
+SCORE_WORDS = (("很不满意", 1), ("非常不满意", 1), ("不满意", 2), ("一般", 3), ("还行", 3), ("非常满意", 5), ("很满意", 5),
+               ("满意", 4))
+
+
+def score_in(text: Optional[Text]) -> Optional[int]:
+    folded = normalize(text or "")
+    digit = re.search(r"(?<!\d)([1-5])(?!\d)", folded)
+    if digit:
+        return int(digit.group(1))
+    for word, score in SCORE_WORDS:
+        if word in folded:
+            return score
+    return None

@@ -65,8 +65,18 @@ def last_faq_topic(events: Iterable[Dict[str, Any]], lookback: int = 6) -> Optio
 
 
 def faq_topic(parse: Dict[str, Any], min_confidence: float = 0.5) -> Optional[str]:
+    """The FAQ topic of a parse when it is at least this sure of it.
+
+    With the calibrated pipeline, sureness is that of the whole parse (`label_ranking`:
+    P(faq) × P(topic)), not the ResponseSelector's alone: the selector always names some topic,
+    even for "我要反映情况", and that guess must not become an appeal's category.
+    """
     response = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
     key = response.get("intent_response_key") or ""
-    if key.startswith("faq/") and (response.get("confidence") or 0) >= min_confidence:
-        return key.split("/", 1)[1]
-    return None
+    if not key.startswith("faq/"):
+        return None
+    confidence = response.get("confidence") or 0
+    labels = parse.get("label_ranking")
+    if labels is not None:
+        confidence = next((label.get("confidence") or 0 for label in labels if label.get("name") == key), 0.0)
+    return key.split("/", 1)[1] if confidence >= min_confidence else None

@@ -1,7 +1,6 @@
 """回访: after an appeal is resolved, the worker rates it 1–5 and may add a comment."""
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -9,13 +8,13 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import stores
-from actions.answer_parsing import says_any
+from actions.answer_parsing import says_any, score_in
+from actions.form_answers import tracker_answered_slot
 from actions.crisis_guard import reject_form_on_crisis
 from bot.appeals import AppealError, Status, queue_label
 from bot.nlu.text_normalization import normalize
 
 FORM = "satisfaction_form"
-WORDS = (("很不满意", 1), ("非常不满意", 1), ("不满意", 2), ("一般", 3), ("还行", 3), ("非常满意", 5), ("很满意", 5), ("满意", 4))
 NO_COMMENT = ("没有", "没了", "无", "不用", "没意见", "算了")
 # A score this low, or a comment saying the problem is still there, reopens the case (重办).
 REOPEN_AT_OR_BELOW = 2
@@ -31,17 +30,6 @@ def not_solved(score: Optional[int], comment: Optional[Text]) -> bool:
     return (score is not None and score <= REOPEN_AT_OR_BELOW) or (not negated_praise and any(w in folded for w in NOT_SOLVED))
 QUESTION = ("请为这次办理打个分：回复1到5的数字（5分最满意，1分最不满意）。"
             "您的评价会直接反馈给工会，用于改进工作。")
-
-
-def score_in(text: Optional[Text]) -> Optional[int]:
-    folded = normalize(text or "")
-    digit = re.search(r"(?<!\d)([1-5])(?!\d)", folded)
-    if digit:
-        return int(digit.group(1))
-    for word, score in WORDS:
-        if word in folded:
-            return score
-    return None
 
 
 class ActionAskSatisfaction(Action):
@@ -66,6 +54,12 @@ class ValidateSatisfactionForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         # "没用 我不想活了" is not a rating comment: the emergency rule answers it instead.
         return reject_form_on_crisis(tracker, "satisfaction_form") or await super().run(dispatcher, tracker, domain)
+
+    async def extract_satisfaction_score(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        # "5分" may be classified as an FAQ topic; inside the form it is the rating.
+        if tracker_answered_slot(tracker) == "satisfaction_score" and not tracker.get_slot("satisfaction_score"):
+            return {"satisfaction_score": tracker.latest_message.get("text")}
+        return {}
 
     def validate_satisfaction_score(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         score = score_in(str(value or ""))

@@ -1,8 +1,7 @@
 import pytest
 
-from actions.answer_parsing import chinese_number, headcount, looks_like_question, mobile_number
+from actions.answer_parsing import score_in, chinese_number, headcount, looks_like_question, mobile_number
 from actions.conversation_signals import faq_topic, is_angry, last_faq_topic, sustained_anger
-from actions.satisfaction import score_in
 
 
 @pytest.mark.parametrize("text, number", [("138 1234 5678", "13812345678"), ("电话：139-0000-1111", "13900001111"),
