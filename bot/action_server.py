@@ -16,7 +16,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 
 from bot import log_privacy
-from bot.settings import Settings, SettingsError
+from bot.settings import settings_or_exit
 
 TOKEN_HEADER = "X-Action-Token"
 OPEN_PATHS = frozenset({"/health"})
@@ -48,11 +48,7 @@ def create_app(token: str) -> Sanic:
 
 
 def main() -> int:
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        print(f"Configuration error — {error}", file=sys.stderr)
-        return 2
+    settings = settings_or_exit()
     if not settings.action_server_token:
         print("Configuration error — ACTION_SERVER_TOKEN: required; the action server never runs open "
               "(make run sets a random one)", file=sys.stderr)

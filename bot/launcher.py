@@ -23,7 +23,7 @@ from typing import Dict, List, Optional
 
 from bot.rasa_server import newest_model
 from bot.redis_server import is_loaded, wait_for_port
-from bot.settings import ROOT, Settings, SettingsError
+from bot.settings import ROOT, Settings, settings_or_exit
 from bot.supervisor import PortInUse, ServiceSpec, StartFailed, Supervisor
 
 PYTHON = sys.executable
@@ -130,11 +130,7 @@ class Interrupted(Exception):
 
 
 def main() -> int:
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        print(f"Configuration error — {error}", file=sys.stderr)
-        return 2
+    settings = settings_or_exit()
     model = newest_model(ROOT / "models")
     if model is None:
         print(f"No trained model in {ROOT / 'models'}: run `make train` first.", file=sys.stderr)

@@ -35,7 +35,7 @@ from bot.escalations import EscalationStore
 from bot.personal_data import TrackerHook, rewrite_alerts
 from bot.redis_keys import RedisKeys
 from bot.trackers.hook import EventLogTrackerHook
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, settings_or_exit
 
 DAY_S = 24 * 60 * 60
 ACTOR = "system:retention"
@@ -148,11 +148,7 @@ def main(argv: Optional[list] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.retention", description=__doc__.split("\n\n")[0])
     parser.add_argument("--dry-run", action="store_true", help="count what would go, change nothing")
     args = parser.parse_args(argv)
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        print(f"配置错误 / setting error: {error}", file=sys.stderr)
-        return 2
+    settings = settings_or_exit()
     summary = asyncio.run(sweep(settings, args.dry_run))
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     if summary.get("conversations_removed", 0) is None and not args.dry_run:

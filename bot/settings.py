@@ -10,6 +10,7 @@ import dataclasses
 import ipaddress
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Mapping, Optional, Tuple, Union
 from urllib.parse import urlparse
@@ -115,6 +116,15 @@ class Settings:
                                    f"http://127.0.0.1:{_port(values, 'ACTION_PORT', 5055)}/webhook"),
             var_dir=ROOT / (values.get("VAR_DIR", "").strip() or "var"),  # an absolute VAR_DIR wins over ROOT
         )
+
+
+def settings_or_exit() -> Settings:
+    """For a command's `main()`: the settings, or exit 2 with the variable named (no traceback)."""
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        print(f"配置错误 (configuration error) — {error}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def read_dotenv(path: Path) -> dict:

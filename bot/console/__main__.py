@@ -13,17 +13,13 @@ from aiohttp import web
 from bot import log_privacy
 from bot.console.access_log import RouteAccessLogger
 from bot.console.app import init_app
-from bot.settings import Settings, SettingsError
+from bot.settings import settings_or_exit
 
 HOST = "127.0.0.1"
 
 
 def main() -> int:
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        print(f"配置错误 (configuration error) — {error}", file=sys.stderr)
-        return 2
+    settings = settings_or_exit()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Warnings about Rasa API calls carry the URL (token, OpenID): the same filter as the channel.
     log_privacy.install(settings.wechat_secret)

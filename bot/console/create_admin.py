@@ -18,7 +18,7 @@ from bot.console.accounts import ADMIN, AccountError, AccountStore
 from bot.console.audit import AuditLog
 from bot.console.passwords import PasswordPolicyError
 from bot.redis_keys import RedisKeys
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, settings_or_exit
 
 PASSWORD_ENV = "CONSOLE_ADMIN_PASSWORD"
 
@@ -51,11 +51,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("username", help="3-32 lowercase letters, digits, _ . -")
     parser.add_argument("--name", default="", help="display name (default: the username)")
     args = parser.parse_args(argv)
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        print(f"配置错误 (configuration error) — {error}", file=sys.stderr)
-        return 2
+    settings = settings_or_exit()
     try:
         username = asyncio.run(create(settings, args.username, read_password(), args.name))
     except (AccountError, PasswordPolicyError) as error:

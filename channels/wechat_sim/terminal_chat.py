@@ -14,7 +14,7 @@ from typing import List, Optional
 
 import aiohttp
 
-from bot.settings import DEFAULT_WECHAT_API_BASE, Settings, SettingsError
+from bot.settings import DEFAULT_WECHAT_API_BASE, Settings, settings_or_exit
 from channels.wechat_sim.official_account import OfficialAccountClient, WebhookResult
 
 POLL_SECONDS = 0.5
@@ -202,11 +202,7 @@ async def converse(client: OfficialAccountClient, openid: str,
 
 
 def main() -> int:
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        print(f"配置错误：{error}", file=sys.stderr)
-        return 2
+    settings = settings_or_exit()
     try:
         return asyncio.run(chat(settings))
     except KeyboardInterrupt:

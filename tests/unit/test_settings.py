@@ -99,3 +99,11 @@ def test_malformed_supervision_settings_name_the_variable(env, variable):
     with pytest.raises(SettingsError) as raised:
         Settings.from_env(env)
     assert raised.value.variable == variable
+
+
+def test_a_command_with_a_malformed_setting_exits_2_naming_it(monkeypatch, capsys):
+    from bot.settings import settings_or_exit
+    monkeypatch.setenv("CONSOLE_PORT", "eighty")
+    with pytest.raises(SystemExit) as exited:
+        settings_or_exit()
+    assert exited.value.code == 2 and "CONSOLE_PORT" in capsys.readouterr().err
