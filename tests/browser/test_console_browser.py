@@ -13,7 +13,8 @@ from redis.asyncio import Redis
 from bot.appeals import AppealStore
 from bot.redis_keys import RedisKeys
 from tests.browser.conftest import PASSWORD, PREFIX, RESULTS, sign_in
-from tests.integration.test_appeals_conversation import Worker, file_simple_appeal
+from tests.integration.test_appeals_conversation import file_simple_appeal
+from tests.integration.wechat_worker import Worker
 
 
 @pytest.fixture

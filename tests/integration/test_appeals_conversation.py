@@ -4,23 +4,21 @@ appeal store in a real Redis."""
 from __future__ import annotations
 
 import json
+import asyncio
 import re
-import uuid
 
+import aiohttp
 import pytest
 import redis
 from redis.asyncio import Redis
 
-import asyncio
-import aiohttp
-
 from bot.appeals import AppealStore, Status
 from bot.redis_keys import RedisKeys
-from bot.settings import DEV_WECHAT, Settings
+from bot.settings import Settings
 from channels.wechat.appeal_notices import AppealNotifier
 from channels.wechat.runtime import ChannelRuntime
-from channels.wechat_sim.official_account import OfficialAccountClient
 from tests.integration.stack import Stack
+from tests.integration.wechat_worker import Worker
 
 PREFIX = "conv:"
 API_TOKEN = "integration-test-token-12351"
@@ -40,20 +38,6 @@ async def appeals(redis_server):
     yield AppealStore(client, RedisKeys(PREFIX))
     await client.close()
 
-
-class Worker:
-    def __init__(self, stack):
-        self.openid = f"o_{uuid.uuid4().hex[:12]}"
-        self.wechat = OfficialAccountClient(stack.webhook_url, DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"],
-                                            DEV_WECHAT["WECHAT_AES_KEY"])
-
-    async def says(self, text: str) -> str:
-        result = await self.wechat.send_text(self.openid, text)
-        assert result.status == 200, result.error
-        return result.reply["Content"] if result.reply else ""
-
-    async def close(self):
-        await self.wechat.close()
 
 
 @pytest.fixture

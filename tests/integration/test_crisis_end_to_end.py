@@ -5,17 +5,13 @@ and a person with emergency priority on the first message, including one sent wh
 appeal form is asking a question that the message would otherwise answer."""
 from __future__ import annotations
 
-import asyncio
 import json
-import uuid
 
-import aiohttp
 import pytest
 import redis
 
-from bot.settings import DEV_WECHAT
-from channels.wechat_sim.official_account import OfficialAccountClient
 from tests.integration.stack import Stack
+from tests.integration.wechat_worker import Worker
 
 PREFIX = "crisis:"
 HELP_LINES = ("110", "120", "010-82951332")
@@ -35,35 +31,6 @@ def queue(redis_server):
     yield client
     client.close()
 
-
-class Worker:
-    def __init__(self, stack):
-        self.stack = stack
-        self.openid = f"o_{uuid.uuid4().hex[:12]}"
-        self.wechat = OfficialAccountClient(stack.webhook_url, DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"],
-                                            DEV_WECHAT["WECHAT_AES_KEY"])
-
-    async def says(self, text: str) -> str:
-        """The answer, whether it came back passively or (on a slow turn) as a customer-service message."""
-        before = len(await self._sent())
-        result = await self.wechat.send_text(self.openid, text)
-        assert result.status == 200, result.error
-        if result.reply and result.reply.get("Content"):
-            return result.reply["Content"]
-        for _ in range(120):
-            sent = await self._sent()
-            if len(sent) > before:
-                return "\n".join(sent[before:])
-            await asyncio.sleep(0.25)
-        return ""
-
-    async def _sent(self) -> list:
-        async with aiohttp.ClientSession() as http:
-            async with http.get(f"{self.stack.simulator_url}/_sim/messages", params={"touser": self.openid}) as response:
-                return [m["content"] for m in (await response.json())["messages"]]
-
-    async def close(self):
-        await self.wechat.close()
 
 
 @pytest.fixture

@@ -2,20 +2,15 @@
 clarifying question and its "1"/"2" reply, negation, a story's appeal offer."""
 from __future__ import annotations
 
-import asyncio
 import re
-import uuid
-
-import aiohttp
 
 import pytest
 import redis
 
 from actions.story_offer import OFFER
 from actions.topics import TOPIC_PHRASES
-from bot.settings import DEV_WECHAT
-from channels.wechat_sim.official_account import OfficialAccountClient
 from tests.integration.stack import Stack
+from tests.integration.wechat_worker import Worker
 
 pytestmark = pytest.mark.integration
 PREFIX = "nlu:"
@@ -32,38 +27,12 @@ def stack(redis_server, model_path, tmp_path_factory):
     running.kill()
 
 
-class Worker:
-    def __init__(self, stack):
-        self.openid = f"o_{uuid.uuid4().hex[:12]}"
-        self.simulator_url = stack.simulator_url
-        self.wechat = OfficialAccountClient(stack.webhook_url, DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"],
-                                            DEV_WECHAT["WECHAT_AES_KEY"])
-
-    async def says(self, text: str, expect_answer: bool = True) -> str:
-        """The bot's answer, passive or (on a slow turn) sent later as a customer-service message."""
-        before = len(await self._sent())
-        result = await self.wechat.send_text(self.openid, text)
-        assert result.status == 200, result.error
-        if result.reply or not expect_answer:
-            return result.reply["Content"] if result.reply else ""
-        for _ in range(150):
-            sent = await self._sent()
-            if len(sent) > before:
-                return "\n".join(sent[before:])
-            await asyncio.sleep(0.2)
-        return ""
-
-    async def _sent(self) -> list:
-        async with aiohttp.ClientSession() as http:
-            async with http.get(f"{self.simulator_url}/_sim/messages", params={"touser": self.openid}) as response:
-                return [m["content"] for m in (await response.json())["messages"]]
-
 
 @pytest.fixture
 async def worker(stack):
     person = Worker(stack)
     yield person
-    await person.wechat.close()
+    await person.close()
 
 
 async def test_a_numbered_reply_answers_the_clarifying_question(stack):
@@ -72,7 +41,7 @@ async def test_a_numbered_reply_answers_the_clarifying_question(stack):
         question = await worker.says(text)
         if "回复1或2" in question:
             break
-        await worker.wechat.close()
+        await worker.close()
     assert "回复1或2" in question, question
     options = re.findall(r"^[12]\. (.+)$", question, re.M)
     assert len(options) == 2
@@ -84,7 +53,7 @@ async def test_a_numbered_reply_answers_the_clarifying_question(stack):
     assert answer and answer != question and "回复1或2" not in answer, answer
     if topic.startswith("faq/"):
         assert len(answer) > 60, answer
-    await worker.wechat.close()
+    await worker.close()
 
 
 async def test_no_to_a_person_does_not_hand_over(worker, redis_server):

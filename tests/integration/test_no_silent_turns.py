@@ -21,7 +21,6 @@ import socket
 import struct
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
@@ -36,12 +35,11 @@ from bot.escalations import EscalationStore
 from bot.follow_up import BUSY_TEXT, REASON_SYSTEM_BUSY
 from bot.redis_keys import RedisKeys
 from bot.redis_server import free_port, start_redis
-from bot.settings import DEV_WECHAT
-from channels.wechat_sim.official_account import OfficialAccountClient, WebhookResult
+from channels.wechat_sim.official_account import WebhookResult
 from tests.integration import rasa_tracker
 from tests.integration.stack import Stack
+from tests.integration.wechat_worker import account_client as client, new_openid as openid
 
-TOKEN, APPID, AES_KEY = DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"], DEV_WECHAT["WECHAT_AES_KEY"]
 KEYS = RedisKeys("gh:")
 PATIENCE_S = 90  # upper bound for eventual outcomes (a loaded 2-core machine); never asserted as a speed
 
@@ -75,12 +73,6 @@ def store(redis_server):
     return redis.Redis(port=redis_server["port"], decode_responses=True)
 
 
-def openid() -> str:
-    return f"o_{uuid.uuid4().hex[:12]}"
-
-
-def client(stack) -> OfficialAccountClient:
-    return OfficialAccountClient(stack.webhook_url, TOKEN, APPID, AES_KEY)
 
 
 async def answer_of(stack, result: WebhookResult, sender: str) -> str:

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 
 import aiohttp
 import pytest
 
-from bot.settings import DEV_WECHAT
 from channels.wechat_sim.official_account import OfficialAccountClient
 from tests.integration.stack import Stack
+from tests.integration.wechat_worker import AES_KEY, APPID, TOKEN, new_openid as openid
 
-TOKEN, APPID, AES_KEY = DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"], DEV_WECHAT["WECHAT_AES_KEY"]
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +56,6 @@ async def user_turns(stack, sender: str) -> int:
             events = (await response.json())["events"]
     return sum(1 for event in events if event["event"] == "user")
 
-
-def openid() -> str:
-    return f"o_{uuid.uuid4().hex[:12]}"
 
 
 async def test_slow_turn_answers_success_then_customer_service_message(stack, simulator, redis_server):
