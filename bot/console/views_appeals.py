@@ -81,6 +81,10 @@ def appeal_data(appeal: Appeal, reveal: bool) -> dict:
     """The appeal as the JSON API gives it: the phone masked unless revealed."""
     data = appeal.to_dict()
     data["phone"] = appeal.phone if reveal else privacy.mask_phone(appeal.phone)
+    if not reveal:  # a corrected phone is masked in the 工单记录 too
+        data["worklog"] = [{**entry, "before": privacy.mask_phone(entry["before"]),
+                            "after": privacy.mask_phone(entry["after"])} if entry.get("field") == "phone" else entry
+                           for entry in data["worklog"]]
     data["status_label"] = appeal.status.label
     data["overdue"] = appeal.overdue(datetime.now().timestamp())
     data["actions"] = [action["status"] for action in staff_actions(appeal)]

@@ -86,6 +86,8 @@ async def test_phone_corrections_stay_masked_on_the_page(console, sign_in, appea
         "csrf_token": token, "field": "phone", "value": "139 0000 1111", "reason": "职工换号"})).text()
     assert (await appeals.get(appeal.ticket_id)).phone == "13900001111"
     assert "13900001111" not in html and PHONE not in html and "139****1111" in html
+    api = await (await console.get(f"/api/appeals/{appeal.ticket_id}")).text()
+    assert "13900001111" not in api and "139****1111" in api and "138****5678" in api
 
 
 async def test_assignee_is_chosen_from_the_district_accounts_and_shows_in_mine(console, sign_in, appeals, accounts,
