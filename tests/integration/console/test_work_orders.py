@@ -66,14 +66,18 @@ async def test_a_field_is_corrected_with_a_reason_kept_in_history_and_flags_reco
         assert text in html, text
     assert 'badge-urgent">群体性' not in html
 
+    script = await console.post(url, data={"csrf_token": token, "field": "since", "value": "<script>alert(1)</script>",
+                                           "reason": "<img src=x onerror=alert(1)>"})
+    page = await script.text()
+    assert "<script>alert(1)" not in page and "<img src=x" not in page and "&lt;script&gt;" in page
     await console.post(url, data={"csrf_token": token, "field": "employer", "value": "老王装饰", "reason": "职工原话"})
     await console.post(url, data={"csrf_token": token, "field": "category", "value": "加班工资", "reason": "核实"})
     stored = await appeals.get(appeal.ticket_id)
     assert stored.employer == "老王装饰" and stored.category == "overtime_pay"
-    assert [e["field"] for e in stored.worklog] == ["headcount", "headcount", "employer", "category"]
+    assert [e["field"] for e in stored.worklog] == ["headcount", "headcount", "since", "employer", "category"]
     assert await sim_messages(wechat, WORKER) == [], "a correction is never sent to the worker"
     entries = await audit.recent(action="edit_appeal")
-    assert [e.detail["field"] for e in entries] == ["category", "employer", "headcount", "headcount"]
+    assert [e.detail["field"] for e in entries] == ["category", "employer", "since", "headcount", "headcount"]
     assert entries[-2].detail == {"field": "headcount", "collective": False, "urgent": False}
     assert entries[-1].detail == {"field": "headcount"}
     assert "5000" not in str([e.detail for e in entries]), "the audit log names fields, not values"
