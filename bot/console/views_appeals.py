@@ -175,6 +175,8 @@ async def transition(request: web.Request) -> web.StreamResponse:
     assignee = str(form.get("assignee", "")).strip() or None
     if target is not Status.ASSIGNED:
         queue = assignee = None
+    if queue and queue != appeal.queue and assignee == appeal.assignee:
+        assignee = None  # the form's preselected person does not follow the case to another union
     refused = await _check_assignee(request, appeal, queue, assignee)
     internal = str(form.get("internal_note", "")).strip()
     if len(internal) > NOTE_MAX:

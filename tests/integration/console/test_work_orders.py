@@ -122,6 +122,13 @@ async def test_assignee_is_chosen_from_the_district_accounts_and_shows_in_mine(c
 
     mine = await (await console.get("/mine")).text()
     assert mine_first.ticket_id in mine and other.ticket_id not in mine
+    # 改派 to the city union with the form's preselected person: the person stays behind.
+    city_token = await sign_in("city")
+    up = await console.post(f"/appeals/{other.ticket_id}/transition", data={
+        "csrf_token": city_token, "to": "assigned", "queue": "city", "assignee": "chaoyang2"})
+    assert up.status == 200 and (await appeals.get(other.ticket_id)).assignee is None
+    await console.post(f"/appeals/{other.ticket_id}/transition", data={
+        "csrf_token": city_token, "to": "assigned", "queue": "district:朝阳区", "assignee": "chaoyang2"})
     await sign_in("chaoyang2")
     mine = await (await console.get("/mine")).text()
     assert other.ticket_id in mine and mine_first.ticket_id not in mine
