@@ -11,6 +11,7 @@ from actions import stores
 from actions.appeal_form import ANONYMOUS, NO_PHONE, UNKNOWN, reset_form_slots
 from actions.crisis_guard import crisis_first
 from bot.appeals import Appeal, queue_label
+from bot.appeals.model import group_wages
 
 NO_CONSENT = ("明白。没有您的同意，我们不能把情况转给工会工作人员，这次的内容不会提交。"
               "您随时可以回复“反映诉求”重新登记，或拨打12351职工服务热线。")
@@ -85,7 +86,7 @@ class ActionSubmitAppeal(Action):
             name=_known(slot("appeal_name")),
             openid=tracker.sender_id,
             consent=True,
-            group_wages=category == "wage_arrears" and (headcount or 1) >= 3,
+            group_wages=group_wages(category, headcount),
         )
         attached = await self._attach_evidence(appeal, tracker)
         text = next_steps(appeal)

@@ -82,6 +82,10 @@ class RedisKeys:
     def appeals_by_phone(self, phone: str) -> str:
         return f"{self.prefix}appeals:by-phone:{phone}"
 
+    def appeals_by_assignee(self, username: str) -> str:
+        """Appeals whose 承办人 is this console account (the "我的" view)."""
+        return f"{self.prefix}appeals:by-assignee:{username}"
+
     def appeals_due(self) -> str:
         """Open appeals scored by the time their current step is due; closed ones leave it."""
         return f"{self.prefix}appeals:due"

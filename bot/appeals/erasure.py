@@ -56,7 +56,23 @@ def erase_personal(appeal: Appeal, actor: str, now: float, why: str) -> Appeal:
     changed.history = [replace(step, actor=ERASED_WORKER) if step.actor in owners else step
                        for step in appeal.history]
     changed.notes = [{**note, "text": blank_free_text(note.get("text"), names)} for note in appeal.notes]
+    changed.worklog = [_erase_entry(entry, names) for entry in appeal.worklog]
     changed.notes.append({"at": now, "actor": actor, "text": f"职工个人信息已删除（{why}）"})
     changed.personal_data_erased_at = now
     changed.updated_at = now
     return changed
+
+
+PERSONAL_FIELDS = {"phone", "name"}
+
+
+def _erase_entry(entry: dict, names: list) -> dict:
+    """A staff correction of the worker's phone or name loses both values; free text is blanked."""
+    names = [*names, *((entry.get("before"), entry.get("after")) if entry.get("field") == "name" else ())]
+    cleaned = {**entry, "reason": blank_free_text(entry.get("reason"), names)}
+    if entry.get("field") in PERSONAL_FIELDS:
+        cleaned["before"] = cleaned["after"] = "[已删除]"
+    elif entry.get("field") == "description":
+        cleaned["before"] = blank_free_text(entry.get("before"), names)
+        cleaned["after"] = blank_free_text(entry.get("after"), names)
+    return cleaned

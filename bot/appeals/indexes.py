@@ -23,6 +23,8 @@ def memberships(keys: RedisKeys, appeal: Appeal) -> dict:
         found[keys.appeals_by_openid(appeal.openid)] = created
     if appeal.phone:
         found[keys.appeals_by_phone(appeal.phone)] = created
+    if appeal.assignee:
+        found[keys.appeals_by_assignee(appeal.assignee)] = created
     if appeal.due_at is not None:
         found[keys.appeals_due()] = appeal.due_at
     return found

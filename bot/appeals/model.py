@@ -12,6 +12,8 @@ from bot.appeals.status import LABELS, STEP_LIMIT, TRANSITIONS, Status, due_at, 
 
 # This many workers make an appeal collective (群体性), which is always urgent.
 COLLECTIVE_HEADCOUNT = 10
+# Wages owed to this many workers together is a group wage case (群体性欠薪), also collective.
+GROUP_WAGES_HEADCOUNT = 3
 # Chinese stays readable in redis-cli; compact separators keep records small.
 JSON_STYLE = {"ensure_ascii": False, "separators": (",", ":")}
 
@@ -93,6 +95,12 @@ class Appeal:
     amount_words: Optional[str] = None
     since: Optional[str] = None
     reopened: int = 0  # 重办: how many times the worker's 回访 sent it back to be worked again
+    # Staff-only work-order log (工单记录): field corrections, assignment, 转办, merges, each
+    # {"at", "actor", "kind", "field", "before", "after", "reason"}. Unlike `history` notes,
+    # which the worker reads in status answers, nothing here ever reaches the worker.
+    worklog: list = field(default_factory=list)
+    merged_into: Optional[str] = None  # the primary appeal this duplicate was merged into
+    merged_from: list = field(default_factory=list)  # duplicates merged into this one
 
     def overdue(self, now: float) -> bool:
         """督办: the current step was not left by its due time."""
@@ -130,7 +138,19 @@ class Appeal:
         values["history"] = [StatusChange.from_dict(change) for change in values.get("history", [])]
         values["evidence"] = [dict(item) for item in values.get("evidence", [])]
         values["notes"] = [dict(item) for item in values.get("notes", [])]
+        values["worklog"] = [dict(item) for item in values.get("worklog", [])]
+        values["merged_from"] = list(values.get("merged_from", []))
         return cls(**values)
+
+
+def group_wages(category: Optional[str], headcount: Optional[int]) -> bool:
+    """Wages owed to a group: the filing passes this as `group_wages`, corrections recompute it."""
+    return category == "wage_arrears" and (headcount or 1) >= GROUP_WAGES_HEADCOUNT
+
+
+def is_collective(category: Optional[str], headcount: Optional[int]) -> bool:
+    """The filing's rule for 群体性: enough workers, or wages owed to a group."""
+    return (headcount is not None and headcount >= COLLECTIVE_HEADCOUNT) or group_wages(category, headcount)
 
 
 def worker_actor(openid: Optional[str] = None, phone: Optional[str] = None) -> Optional[str]:

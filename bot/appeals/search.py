@@ -27,10 +27,11 @@ class Filters:
     since: Optional[float] = None
     until: Optional[float] = None
     overdue: Optional[bool] = None
+    assignee: Optional[str] = None  # a console username (承办人)
 
     @classmethod
     def build(cls, status=None, queue=None, district=None, openid=None, phone=None, employer=None,
-              since=None, until=None, overdue=None) -> "Filters":
+              since=None, until=None, overdue=None, assignee=None) -> "Filters":
         return cls(
             status=parse_status(status) if status is not None else None,
             queue=valid.queue(queue) if queue is not None else None,
@@ -41,6 +42,7 @@ class Filters:
             since=epoch(since, "since"),
             until=epoch(until, "until"),
             overdue=valid.flag(overdue, "overdue") if overdue is not None else None,
+            assignee=valid.text(assignee, "assignee", 100),
         )
 
     def indexes(self, keys: RedisKeys) -> list:
@@ -48,6 +50,7 @@ class Filters:
         candidates = [
             keys.appeals_by_openid(self.openid) if self.openid else None,
             keys.appeals_by_phone(self.phone) if self.phone else None,
+            keys.appeals_by_assignee(self.assignee) if self.assignee else None,
             keys.appeals_by_queue(self.queue) if self.queue else None,
             keys.appeals_by_district(self.district) if self.district else None,
             keys.appeals_by_status(self.status.value) if self.status else None,
@@ -65,6 +68,7 @@ class Filters:
             self.since is None or appeal.created_at >= self.since,
             self.until is None or appeal.created_at <= self.until,
             self.overdue is None or appeal.overdue(now) == self.overdue,
+            self.assignee is None or appeal.assignee == self.assignee,
         )
         return all(checks)
 

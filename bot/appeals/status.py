@@ -18,6 +18,7 @@ class Status(str, Enum):
     RESOLVED = "resolved"
     REVISITED = "revisited"
     CANCELLED = "cancelled"
+    MERGED = "merged"  # a duplicate closed into another appeal (see work_orders.merge)
 
     @property
     def label(self) -> str:
@@ -39,6 +40,7 @@ LABELS = {
     Status.RESOLVED: "已办结",
     Status.REVISITED: "已回访",
     Status.CANCELLED: "已撤回",
+    Status.MERGED: "已合并",
 }
 
 # ASSIGNED → ASSIGNED re-assigns to another union level; IN_PROGRESS → ASSIGNED sends it back.
@@ -49,6 +51,7 @@ TRANSITIONS: dict[Status, frozenset] = {
     Status.RESOLVED: frozenset({Status.REVISITED}),
     Status.REVISITED: frozenset(),
     Status.CANCELLED: frozenset(),
+    Status.MERGED: frozenset(),  # only work_orders.merge closes an appeal this way
 }
 CLOSED = frozenset(status for status, targets in TRANSITIONS.items() if not targets)
 # 重办: a case the worker says is not solved (a low 回访 score, "钱还没到手") goes back to

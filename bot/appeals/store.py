@@ -15,7 +15,7 @@ from typing import Any, AsyncIterator, Callable, Optional
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
 
-from bot.appeals import changes, erasure, tickets
+from bot.appeals import changes, erasure, tickets, work_orders
 from bot.appeals.errors import AppealBusy, AppealNotFound
 from bot.appeals.indexes import queue_index_changes
 from bot.appeals.model import Appeal, new_appeal, worker_actor
@@ -84,9 +84,10 @@ class AppealStore:
         until=None,
         overdue=None,
         limit: int = 100,
+        assignee=None,
     ) -> list[Appeal]:
         """Appeals matching every filter given, newest first, at most `limit` (1-1000)."""
-        filters = Filters.build(status, queue, district, openid, phone, employer, since, until, overdue)
+        filters = Filters.build(status, queue, district, openid, phone, employer, since, until, overdue, assignee)
         limit = check_limit(limit)
         now = self.clock()
         if filters.overdue and await self._due_index_is_narrowest(filters, now):
@@ -166,6 +167,52 @@ class AppealStore:
             if not appeal.status.closed:
                 return appeal
         return None
+
+    # --- staff work orders (work_orders.py): corrections, 承办人, 转办, merges -------------
+    async def edit_field(self, ticket_id: str, field: str, value: Any, reason: str, actor: str) -> Appeal:
+        return await self._change(
+            ticket_id, lambda appeal, now: work_orders.edit_field(appeal, field, value, reason, actor, now))
+
+    async def assign(self, ticket_id: str, assignee: str, actor: str, reason: Optional[str] = None) -> Appeal:
+        return await self._change(
+            ticket_id, lambda appeal, now: work_orders.assign(appeal, assignee, actor, now, reason))
+
+    async def transfer(self, ticket_id: str, district: str, reason: str, actor: str) -> Appeal:
+        return await self._change(
+            ticket_id, lambda appeal, now: work_orders.transfer(appeal, district, reason, actor, now))
+
+    async def merge(self, duplicate_id: str, primary_id: str, reason: str, actor: str) -> tuple:
+        """Close the duplicate into the primary; both records change in one transaction."""
+        duplicate, primary = tickets.normalize_ticket(duplicate_id), tickets.normalize_ticket(primary_id)
+        for ticket, raw in ((duplicate, duplicate_id), (primary, primary_id)):
+            if ticket is None:
+                raise AppealNotFound(str(raw))
+        for attempt in range(MAX_ATTEMPTS):
+            written = await self._try_merge(duplicate, primary, reason, actor)
+            if written is not None:
+                return written
+            await asyncio.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+        raise AppealBusy(duplicate)
+
+    async def _try_merge(self, duplicate: str, primary: str, reason: str, actor: str) -> Optional[tuple]:
+        keys = [self.keys.appeal(duplicate), self.keys.appeal(primary)]
+        async with self.redis.pipeline(transaction=True) as pipe:
+            await pipe.watch(*keys)
+            raws = [await pipe.get(key) for key in keys]
+            for raw, ticket in zip(raws, (duplicate, primary)):
+                if raw is None:
+                    raise AppealNotFound(ticket)
+            before = [Appeal.from_json(raw) for raw in raws]
+            after = work_orders.merge(before[0], before[1], reason, actor, self.clock())
+            pipe.multi()
+            for key, old, new in zip(keys, before, after):
+                pipe.set(key, new.to_json())
+                queue_index_changes(pipe, self.keys, old, new)
+            try:
+                await pipe.execute()
+            except WatchError:
+                return None
+            return after
 
     # --- internals ---------------------------------------------------------------------
     async def _change(self, ticket_id: str, change: Callable[[Appeal, float], Appeal]) -> Appeal:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.console import auth, views_admin, views_appeals, views_conversation, views_privacy, views_queue
+from bot.console import auth, views_admin, views_appeals, views_conversation, views_orders, views_privacy, views_queue
 
 
 async def healthz(request: web.Request) -> web.StreamResponse:
@@ -42,6 +42,15 @@ def setup_routes(app: web.Application, static_dir: Path) -> None:
         web.post("/api/appeals/{ticket}/transition", views_appeals.transition, name="api_appeal_transition"),
         web.post("/api/appeals/{ticket}/reveal", views_appeals.reveal_phone, name="api_appeal_reveal"),
         web.get("/media/{media_id}", views_appeals.media, name="media"),
+
+        # Staff work orders (工单): correct, assign, 转办, 重办, merge; "我的"; export.
+        web.post("/appeals/{ticket}/edit", views_orders.edit_field, name="appeal_edit"),
+        web.post("/appeals/{ticket}/assign", views_orders.assign, name="appeal_assign"),
+        web.post("/appeals/{ticket}/transfer", views_orders.transfer, name="appeal_transfer"),
+        web.post("/appeals/{ticket}/reopen", views_orders.reopen, name="appeal_reopen"),
+        web.post("/appeals/{ticket}/merge", views_orders.merge, name="appeal_merge"),
+        web.get("/mine", views_orders.mine, name="mine"),
+        web.get("/export/appeals.csv", views_orders.export, name="appeals_export"),
 
         web.get("/account/password", views_admin.password_form, name="password_form"),
         web.post("/account/password", views_admin.change_password, name="password"),

@@ -13,12 +13,15 @@ from aiohttp import web
 from bot.appeals import Appeal, AppealError, Status, TRANSITIONS
 from bot.appeals.status import parse_status
 from bot.appeals.tickets import normalize_ticket
+from bot.appeals.validation import NOTE_MAX
 from bot.console import privacy, scoping
-from bot.console.appkeys import APPEALS, AUDIT, ESCALATIONS, NOTIFIER, RUNTIME
+from bot.console.appkeys import ACCOUNTS, APPEALS, AUDIT, ESCALATIONS, NOTIFIER, RUNTIME
 from bot.console.auth import client_address, current_account
+from bot.console.orders_page import orders_context
 from bot.console.presentation import BEIJING
 from bot.console.responses import Refusal, wants_json
 from bot.console.sessions import get_session
+from bot.console.staff_directory import assignable
 from bot.districts import CANONICAL
 from channels.wechat.api_client import WeChatApiError
 
@@ -78,6 +81,10 @@ def appeal_data(appeal: Appeal, reveal: bool) -> dict:
     """The appeal as the JSON API gives it: the phone masked unless revealed."""
     data = appeal.to_dict()
     data["phone"] = appeal.phone if reveal else privacy.mask_phone(appeal.phone)
+    if not reveal:  # a corrected phone is masked in the 工单记录 too
+        data["worklog"] = [{**entry, "before": privacy.mask_phone(entry["before"]),
+                            "after": privacy.mask_phone(entry["after"])} if entry.get("field") == "phone" else entry
+                           for entry in data["worklog"]]
     data["status_label"] = appeal.status.label
     data["overdue"] = appeal.overdue(datetime.now().timestamp())
     data["actions"] = [action["status"] for action in staff_actions(appeal)]
@@ -105,6 +112,7 @@ async def appeal_page(request: web.Request, status: int = 200, error: Optional[s
         "error": error,
         "images": [item for item in appeal.evidence if MEDIA_ID.fullmatch(item.get("media_id") or "")],
     }
+    context.update(await orders_context(request, appeal, account, reveal))  # 工单: assign, correct, 转办 …
     return aiohttp_jinja2.render_template("appeal.html", request, context, status=status)
 
 
@@ -167,16 +175,37 @@ async def transition(request: web.Request) -> web.StreamResponse:
     assignee = str(form.get("assignee", "")).strip() or None
     if target is not Status.ASSIGNED:
         queue = assignee = None
+    if queue and queue != appeal.queue and assignee == appeal.assignee:
+        assignee = None  # the form's preselected person does not follow the case to another union
+    refused = await _check_assignee(request, appeal, queue, assignee)
+    internal = str(form.get("internal_note", "")).strip()
+    if len(internal) > NOTE_MAX:
+        refused = refused or (400, "内部备注过长（最多 2000 字）。", "invalid_note")
+    if refused:
+        return await _refused(request, appeal, *refused)
     try:
         changed = await request.app[APPEALS].transition(appeal.ticket_id, target, account.actor, note=note,
                                                         assignee=assignee, queue=queue)
     except AppealError as error:
         return await _refused(request, appeal, 409, explain(error, appeal, target), error.code)
+    if internal:  # staff-only: the notes, never the worker's notice
+        changed = await request.app[APPEALS].add_note(appeal.ticket_id, account.actor, internal)
     await request.app[AUDIT].record(account.username, "transition", _target(appeal.ticket_id),
                                     client_address(request), from_status=appeal.status.value,
                                     to_status=changed.status.value, queue=changed.queue)
     notice = await _notify(request, changed)
     return _done(request, changed, f"已更新为“{changed.status.label}”。{notice}", "ok" if "失败" not in notice else "warn")
+
+
+async def _check_assignee(request: web.Request, appeal: Appeal, queue: Optional[str],
+                          assignee: Optional[str]) -> Optional[tuple]:
+    """A 承办人 is an account of the union the case goes to, never free text."""
+    if assignee is None:
+        return None
+    eligible = {account.username for account in await assignable(request.app[ACCOUNTS], queue or appeal.queue)}
+    if assignee in eligible:
+        return None
+    return 400, "承办人须是所选承办单位的工作人员，请从列表中选择。", "invalid_assignee"
 
 
 async def add_note(request: web.Request) -> web.StreamResponse:
@@ -231,12 +260,37 @@ def _day(value: str, end: bool) -> Optional[datetime]:
     return datetime.combine(day, day_time.max if end else day_time.min, BEIJING)
 
 
-async def search(request: web.Request) -> web.StreamResponse:
+SEARCH_FIELDS = ("ticket", "phone", "employer", "district", "status", "since", "until", "overdue")
+
+
+def read_query(request: web.Request) -> dict:
+    """The search form's fields (also the export's), district staff defaulting to their district."""
     account = current_account(request)
-    query = {name: request.query.get(name, "").strip() for name in
-             ("ticket", "phone", "employer", "district", "status", "since", "until", "overdue")}
+    query = {name: request.query.get(name, "").strip() for name in SEARCH_FIELDS}
     if not account.sees_all_districts and not query["district"]:
         query["district"] = account.district
+    return query
+
+
+def store_filters(query: dict) -> dict:
+    """The store's list() filters for a search query (Refusal 400 on a bad date or district)."""
+    filters = {
+        "phone": query["phone"] or None,
+        "employer": query["employer"] or None,
+        "district": query["district"] or None,
+        "status": query["status"] or None,
+        "since": _day(query["since"], end=False),
+        "until": _day(query["until"], end=True),
+        "overdue": True if query["overdue"] else None,
+    }
+    if filters["district"] and filters["district"] not in CANONICAL:
+        raise Refusal(400, "invalid_district", "请选择有效的区。")
+    return filters
+
+
+async def search(request: web.Request) -> web.StreamResponse:
+    account = current_account(request)
+    query = read_query(request)
     error, results, searched = None, [], any(value for name, value in query.items() if name != "district")
     if query["ticket"]:
         ticket = normalize_ticket(query["ticket"])
@@ -246,17 +300,7 @@ async def search(request: web.Request) -> web.StreamResponse:
             raise web.HTTPSeeOther(f"/appeals/{appeal.ticket_id}")
         error = scoping.NOT_FOUND_APPEAL
     else:
-        filters = {
-            "phone": query["phone"] or None,
-            "employer": query["employer"] or None,
-            "district": query["district"] or None,
-            "status": query["status"] or None,
-            "since": _day(query["since"], end=False),
-            "until": _day(query["until"], end=True),
-            "overdue": True if query["overdue"] else None,
-        }
-        if filters["district"] and filters["district"] not in CANONICAL:
-            raise Refusal(400, "invalid_district", "请选择有效的区。")
+        filters = store_filters(query)
         try:
             results = await scoping.appeals_in_remit(request.app[APPEALS], account, limit=SEARCH_LIMIT, **filters)
         except AppealError as error_:

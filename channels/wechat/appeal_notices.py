@@ -22,6 +22,7 @@ NOTICES = {
     Status.IN_PROGRESS: "您的诉求{ticket}有新进展：{owner}正在办理。",
     Status.RESOLVED: "您的诉求{ticket}已办结（{owner}）。",
     Status.CANCELLED: "您的诉求{ticket}已撤回。如需帮助，随时回复“反映诉求”重新登记。",
+    Status.MERGED: "您的诉求{ticket}已合并办理。",
 }
 ASK_SATISFACTION = "action_ask_satisfaction"
 

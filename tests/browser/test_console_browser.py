@@ -170,4 +170,4 @@ async def test_resolving_an_appeal_notifies_the_worker(page, console_url, staff,
     assert any("已办结" in m and "单位已为您补缴社保" in m for m in messages)
     assert any("打个分" in m for m in messages), "the 回访 question follows"
     history = await page.inner_text("table.history")
-    assert "已办结" in history and "city" in history
+    assert "已办结" in history and "市总 李老师" in history, "staff are named by their display name"

@@ -56,10 +56,10 @@ async def test_transitions_notify_the_worker_and_illegal_ones_are_refused(consol
     assert api_illegal.status == 409 and (await api_illegal.json())["error"] == "illegal_transition"
 
     assigned = await console.post(url, data={"csrf_token": token, "to": "assigned", "queue": "district:朝阳区",
-                                             "assignee": "朝阳王", "note": "派给劳动关系科"})
+                                             "assignee": "chaoyang", "note": "派给劳动关系科"})
     assert assigned.status == 200 and "已更新为“已派单”" in await assigned.text()
     same = await console.post(url, data={"csrf_token": token, "to": "assigned", "queue": "district:朝阳区",
-                                         "assignee": "朝阳王"})
+                                         "assignee": "chaoyang"})
     assert same.status == 409 and "改派须选择另一个" in await same.text()
     await console.post(url, data={"csrf_token": token, "to": "in_progress"})
     no_note = await console.post(url, data={"csrf_token": token, "to": "resolved"})
@@ -70,7 +70,7 @@ async def test_transitions_notify_the_worker_and_illegal_ones_are_refused(consol
     final = await appeals.get(appeal.ticket_id)
     assert [change.to_status.value for change in final.history] == ["submitted", "assigned", "in_progress",
                                                                      "resolved"]
-    assert final.history[-1].actor == "staff:chaoyang" and final.assignee == "朝阳王"
+    assert final.history[-1].actor == "staff:chaoyang" and final.assignee == "chaoyang"
     messages = await sim_messages(wechat, WORKER)
     assert len(messages) == 3 and "已派单至朝阳区总工会" in messages[0] and "正在办理" in messages[1]
     assert "已办结" in messages[2] and "单位已补发工资" in messages[2]

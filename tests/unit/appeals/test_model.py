@@ -38,6 +38,7 @@ def test_status_labels():
         "RESOLVED": "已办结",
         "REVISITED": "已回访",
         "CANCELLED": "已撤回",
+        "MERGED": "已合并",
     }
 
 
