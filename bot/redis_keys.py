@@ -225,7 +225,3 @@ class RedisKeys:
     def insight_message_stream(self) -> str:
         """The captured worker messages the insight consumer reads (aligned with the capture)."""
         return f"{self.prefix}capture:messages"
-
-    def insight_stream_cursor(self) -> str:
-        """The id of the last stream record the insight consumer aggregated."""
-        return f"{self.prefix}insight:stream-cursor"

@@ -58,11 +58,17 @@ def read_filters(request: web.Request, account: Account, now: float) -> Filters:
     channel = query.get("channel") or ALL
     if channel != ALL and channel not in CHANNEL_LABELS:
         raise Refusal(400, "bad_channel", "请选择有效的渠道。")
-    district = query.get("district") or None
+    district = read_district(request, account)
+    return Filters(Window(since, until), channel, district, remit_of(account))
+
+
+def read_district(request: web.Request, account: Account) -> Optional[str]:
+    """The district asked for (None: all), refused with 403 outside the remit."""
+    district = request.query.get("district") or None
     if district is not None and district not in (*CANONICAL, NO_DISTRICT):
         raise Refusal(400, "bad_district", "请选择有效的区。")
     check_district(account, district)
-    return Filters(Window(since, until), channel, district, remit_of(account))
+    return district
 
 
 def report_window(request: web.Request, now: float) -> tuple:

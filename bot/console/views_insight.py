@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.console.appkeys import AUDIT, REDIS, SETTINGS
 from bot.console.auth import client_address, current_account
-from bot.console.insight_scope import read_filters, remit_of, report_window
+from bot.console.insight_scope import read_district, read_filters, remit_of, report_window
 from bot.districts import CANONICAL
 from bot.insight import queries
 from bot.insight.labels import CHANNEL_LABELS
@@ -83,7 +83,7 @@ async def assessment_api(request: web.Request) -> web.StreamResponse:
 async def _report(request: web.Request) -> dict:
     account = current_account(request)
     kind, window = report_window(request, time.time())
-    remit = remit_of(account)
+    remit = read_district(request, account) or remit_of(account)  # a city analyst may report on one district
     redis, keys = request.app[REDIS], _keys(request)
     data = await queries.overview(redis, keys, window, "*", None, remit)
     assessment = await queries.assessment(redis, keys, window, "*", remit)

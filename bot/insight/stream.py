@@ -4,16 +4,22 @@ The capture (issue 12) writes one stream record per worker message. STREAM_FIELD
 fields this consumer reads; `message_from_record` is the single place that maps a record onto
 the ingest, so aligning with the capture's final field names is a change here only.
 
-Delivery: the cursor (last id aggregated) is stored after each record's counters, so a
-crash re-reads at most the record in flight (at most one message counted twice).
+Delivery: a consumer group; a record is acknowledged once counted, so a crash re-reads at
+most the record in flight (at most one message counted twice), and two consoles never
+count the same record.
 """
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import socket
+import uuid
 from typing import Optional
 
 from redis.asyncio import Redis
+from redis.exceptions import ResponseError
 
 from bot.districts import canonical_district
 from bot.insight.ingest import Insight
@@ -25,6 +31,9 @@ STREAM_FIELDS = ("text", "ts", "channel", "intent", "confidence", "response_key"
                  "district", "crisis")
 CRISIS_INTENTS = {"report_emergency"}
 BATCH = 200
+GROUP = "insight"
+CONSUMER = "insight"
+CLAIM_IDLE_MS = 60_000
 BLOCK_MS = 5000
 TRUE = {"1", "true", "True", "yes"}
 
@@ -58,22 +67,30 @@ def message_from_record(fields: dict) -> Optional[dict]:
 
 
 async def consume(redis: Redis, keys: RedisKeys, stop: asyncio.Event, block_ms: int = BLOCK_MS) -> None:
-    """Aggregate the stream from the stored cursor on, until `stop` is set."""
+    """Aggregate the stream until `stop` is set, as a member of the consumer group GROUP: with
+    several consoles running, each record is counted by one of them only. A record is
+    acknowledged after its counters are written; records a crashed consumer left
+    unacknowledged for CLAIM_IDLE_MS are claimed and counted first, so none is lost."""
     insight = Insight(redis, keys)
-    cursor = await redis.get(keys.insight_stream_cursor()) or "0-0"
-    while not stop.is_set():
-        try:
-            batches = await redis.xread({keys.insight_message_stream(): cursor}, count=BATCH, block=block_ms)
-        except asyncio.CancelledError:
+    stream = keys.insight_message_stream()
+    me = f"{CONSUMER}-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    try:
+        await redis.xgroup_create(stream, GROUP, id="0", mkstream=True)
+    except ResponseError as error:
+        if "BUSYGROUP" not in str(error):
             raise
-        except Exception as error:  # noqa: BLE001 - Redis restarting: wait and resume from the cursor
-            logger.warning("insight consumer: %s; retrying", error.__class__.__name__)
-            await asyncio.sleep(2)
-            continue
-        for _stream, records in batches or []:
-            for record_id, fields in records:
-                message = message_from_record(fields)
-                if message is not None:
-                    await insight.record_message(**message)
-                cursor = record_id
-                await redis.set(keys.insight_stream_cursor(), cursor)
+    claimed = (await redis.xautoclaim(stream, GROUP, me, min_idle_time=CLAIM_IDLE_MS, start_id="0-0", count=BATCH))[1]
+    await _count(redis, insight, stream, claimed)
+    while not stop.is_set():
+        batches = await redis.xreadgroup(GROUP, me, {stream: ">"}, count=BATCH, block=block_ms)
+        await _count(redis, insight, stream, [record for _stream, found in batches or [] for record in found])
+    with contextlib.suppress(Exception):
+        await redis.xgroup_delconsumer(stream, GROUP, me)  # nothing pending: all were acknowledged
+
+
+async def _count(redis: Redis, insight: Insight, stream: str, records) -> None:
+    for record_id, fields in records:
+        message = message_from_record(fields or {})
+        if message is not None:
+            await insight.record_message(**message)
+        await redis.xack(stream, GROUP, record_id)
