@@ -8,6 +8,21 @@
     if (event.target.closest("[data-print]")) { window.print(); }
   });
 
+  // The warning list follows new warnings by itself: a new newest id reloads the page.
+  var list = document.getElementById("warnings");
+  if (list) {
+    var newest = list.getAttribute("data-newest") || "";
+    window.setInterval(function () {
+      fetch("/api/insight/warnings", { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (body) {
+          var first = body && body.warnings.length ? body.warnings[0].id : "";
+          if (body && first !== newest) { window.location.reload(); }
+        })
+        .catch(function () { /* offline for a moment: try again at the next tick */ });
+    }, 15000);
+  }
+
   var holder = document.getElementById("insight-data");
   if (!holder || typeof window.echarts === "undefined") { return; }
   var data = JSON.parse(holder.textContent);
