@@ -173,3 +173,14 @@ async def test_a_crisis_message_is_a_warning_at_once(console, sign_in, redis, ke
     detail = await (await console.get(f"/api/insight/warnings/{warnings[0]['id']}")).json()
     assert detail["messages"][0]["text"] == "工友说要跳楼"
     assert json.dumps(detail)
+
+
+async def test_three_messages_in_a_quiet_district_raise_nothing(console, sign_in, redis, keys):
+    insight = Insight(redis, keys)
+    now = time.time()
+    for back in (3, 10, 17):
+        await insight.record_message("wechat", "延庆区", "wage_arrears", now - back * 86400, False, detect=False)
+    for n in range(3):
+        await insight.record_message("wechat", "延庆区", "wage_arrears", now, False, text=f"欠薪{n}", sender=f"o_y{n}")
+    await sign_in("city")
+    assert (await (await console.get("/api/insight/warnings")).json())["warnings"] == []
