@@ -15,6 +15,7 @@ import contextlib
 import logging
 import os
 import socket
+import re
 import uuid
 from typing import Optional
 
@@ -36,6 +37,8 @@ CONSUMER = "insight"
 CLAIM_IDLE_MS = 60_000
 BLOCK_MS = 5000
 TRUE = {"1", "true", "True", "yes"}
+# Channel names become parts of counter keys: only plain names (a record is never trusted blindly).
+CHANNEL = re.compile(r"[a-z_]{1,32}")
 
 
 def message_from_record(fields: dict) -> Optional[dict]:
@@ -55,8 +58,9 @@ def message_from_record(fields: dict) -> Optional[dict]:
     else:
         topic = intent or "fallback"
     text = fields.get("text") or ""
+    channel = fields.get("channel") or "wechat"
     return {
-        "channel": fields.get("channel") or "wechat",
+        "channel": channel if CHANNEL.fullmatch(channel) else "other",
         "district": canonical_district(fields.get("district")) or canonical_district(text),
         "topic": topic[:64],
         "when": when,

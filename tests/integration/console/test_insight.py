@@ -80,6 +80,13 @@ async def test_district_staff_get_403_outside_their_district_on_every_page_api_a
     for path in [f"/insight/warnings/{haidian[0]['id']}", f"/api/insight/warnings/{haidian[0]['id']}"]:
         assert (await console.get(path)).status == 403, path
     assert (await console.get("/insight/warnings/W999999")).status == 404
+    token = await sign_in("chaoyang")
+    acked = await console.post(f"/insight/warnings/{haidian[0]['id']}/ack", data={"csrf_token": token, "note": "看看"})
+    assert acked.status == 403
+    forged = await console.post(f"/api/insight/warnings/{haidian[0]['id']}/ack", data={"note": "看看"})
+    assert forged.status == 403  # no CSRF token
+    await sign_in("city")
+    assert (await (await console.get(f"/api/insight/warnings/{haidian[0]['id']}")).json())["warning"]["acks"] == []
 
 
 async def test_district_report_counts_only_the_district(console, sign_in, appeals):

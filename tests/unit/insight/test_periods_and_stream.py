@@ -28,3 +28,8 @@ def test_a_stream_record_maps_onto_record_message():
     assert message_from_record({**record, "intent": "report_emergency", "response_key": ""})["is_crisis"]
     assert message_from_record({**record, "fallback": "1"})["topic"] == "fallback"
     assert message_from_record({**record, "ts": "x"}) is None
+
+
+def test_an_odd_channel_name_never_becomes_a_key_part():
+    record = {"text": "x", "ts": "1795000000", "channel": "wechat:*\r\nFLUSHALL", "intent": "greet"}
+    assert message_from_record(record)["channel"] == "other"
