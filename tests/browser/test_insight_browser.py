@@ -11,7 +11,7 @@ from bot.appeals import AppealStore
 from bot.redis_keys import RedisKeys
 from tests.browser.conftest import PREFIX, RESULTS, sign_in
 from tests.integration.appeal_filings import question_in
-from tests.integration.test_appeals_conversation import Worker
+from tests.integration.wechat_worker import Worker
 
 ANSWERS = {"category": "工资的事", "description": "干了两个多月了老板一直拖着不发工资", "employer": "宏达公司",
            "district": "朝阳", "headcount": "就我一个", "amount": "一万左右", "phone": "不留", "name": "王师傅",
