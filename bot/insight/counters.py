@@ -80,7 +80,8 @@ def filing_increments(appeal: Appeal, day: date, into: Optional[Increments] = No
 def response_metrics(before: Appeal, after: Appeal, now: float) -> Dict[str, float]:
     """What the move from `before` to `after` tells about the union's response."""
     found: Dict[str, float] = {}
-    if before.status is Status.SUBMITTED and after.status not in (Status.SUBMITTED, Status.CANCELLED):
+    # Withdrawn by the worker or closed as a duplicate: no union acted on it.
+    if before.status is Status.SUBMITTED and after.status.value not in ("submitted", "cancelled", "merged"):
         found.update(fa_n=1, fa_s=max(now - after.created_at, 0.0))
     if after.status is Status.RESOLVED and before.status is not Status.RESOLVED:
         found.update(rs_n=1, rs_s=max(now - after.created_at, 0.0))

@@ -53,6 +53,7 @@ def test_response_metrics_of_each_step():
     again = appeal()
     again.status, again.reopened = Status.ASSIGNED, 1
     assert response_metrics(rated, again, 95000.0) == {"reo": 1}
-    withdrawn = appeal()
-    withdrawn.status = Status.CANCELLED
-    assert response_metrics(filed, withdrawn, 2000.0) == {}
+    for closed in (Status.CANCELLED, Status.MERGED):
+        withdrawn = appeal()
+        withdrawn.status = closed
+        assert response_metrics(filed, withdrawn, 2000.0) == {}
