@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import socket
@@ -29,7 +30,7 @@ from bot.redis_keys import RedisKeys
 logger = logging.getLogger(__name__)
 
 STREAM_FIELDS = ("text", "ts", "channel", "intent", "confidence", "response_key", "sender", "fallback",
-                 "district", "crisis")
+                 "district", "crisis", "entities")
 CRISIS_INTENTS = {"report_emergency"}
 BATCH = 200
 GROUP = "insight"
@@ -61,13 +62,26 @@ def message_from_record(fields: dict) -> Optional[dict]:
     channel = fields.get("channel") or "wechat"
     return {
         "channel": channel if CHANNEL.fullmatch(channel) else "other",
-        "district": canonical_district(fields.get("district")) or canonical_district(text),
+        "district": (canonical_district(fields.get("district")) or _district_entity(fields.get("entities"))
+                     or canonical_district(text)),
         "topic": topic[:64],
         "when": when,
         "is_crisis": intent in CRISIS_INTENTS or (fields.get("crisis") or "") in TRUE,
         "text": text,
         "sender": (fields.get("sender") or "")[:64],
     }
+
+
+def _district_entity(raw: Optional[str]) -> Optional[str]:
+    """The `district` entity of a JSON entity list (the capture's `entities` field), if any."""
+    try:
+        entities = json.loads(raw) if raw else []
+    except ValueError:
+        return None
+    for entity in entities if isinstance(entities, list) else []:
+        if isinstance(entity, dict) and entity.get("entity") == "district":
+            return canonical_district(str(entity.get("value") or ""))
+    return None
 
 
 async def consume(redis: Redis, keys: RedisKeys, stop: asyncio.Event, block_ms: int = BLOCK_MS) -> None:

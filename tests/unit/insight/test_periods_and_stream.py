@@ -33,3 +33,10 @@ def test_a_stream_record_maps_onto_record_message():
 def test_an_odd_channel_name_never_becomes_a_key_part():
     record = {"text": "x", "ts": "1795000000", "channel": "wechat:*\r\nFLUSHALL", "intent": "greet"}
     assert message_from_record(record)["channel"] == "other"
+
+
+def test_the_district_entity_wins_over_the_text():
+    record = {"text": "在朝阳上班 住海淀", "ts": "1795000000", "channel": "wechat", "intent": "faq",
+              "entities": '[{"entity": "district", "value": "海淀"}]'}
+    assert message_from_record(record)["district"] == "海淀区"
+    assert message_from_record({**record, "entities": "not json"})["district"] == "朝阳区"
