@@ -15,6 +15,7 @@ from bot.console.responses import Refusal, wants_json
 from bot.console.sessions import get_session
 from bot.insight.evidence import evidence
 from bot.insight.ingest import Insight
+from bot.insight.labels import channel_label, topic_label
 from bot.insight.warnings import NOTE_MAX, Warning, WarningStore
 from bot.redis_keys import RedisKeys
 
@@ -57,6 +58,9 @@ async def _with_evidence(request: web.Request) -> tuple:
     redis, keys = request.app[REDIS], RedisKeys(request.app[SETTINGS].key_prefix)
     found = await evidence(warning, Insight(redis, keys), request.app[APPEALS],
                            lambda appeal: scoping.can_see_appeal(account, appeal), remit_of(account))
+    for message in found["messages"]:
+        message["topic_label"] = topic_label(message.get("topic") or "")
+        message["channel_label"] = channel_label(message.get("channel") or "")
     return warning, found
 
 

@@ -53,7 +53,7 @@ class Insight:
         series = message_series(topic, district)
         await self._apply(increments, day, [name for name, *_ in series], sample)
         if detect:
-            await self._detect(day, series, kinds.SPIKE_TOPIC, kinds.SPIKE_DISTRICT, "条消息")
+            await self._detect(day, series, kinds.SPIKE_TOPIC, kinds.SPIKE_DISTRICT, ("消息", "条"))
         if is_crisis and detect:
             await self.warnings.raise_once(
                 f"crisis:{sender or when}:{day_key(day)}", DAY_S, kinds.CRISIS,
@@ -99,7 +99,7 @@ class Insight:
         await self._apply(counters.filing_increments(appeal, day), day, [name for name, *_ in series], sample)
         if not detect:
             return
-        await self._detect(day, series, kinds.SPIKE_TOPIC, kinds.SPIKE_DISTRICT, "件诉求")
+        await self._detect(day, series, kinds.SPIKE_TOPIC, kinds.SPIKE_DISTRICT, ("诉求", "件"))
         await self._employer_cluster(appeal, place)
         if appeal.collective:
             await self._collective(appeal)
@@ -164,7 +164,7 @@ class Insight:
                     pipe.expire(key, SAMPLES_TTL_S)
             await pipe.execute()
 
-    async def _detect(self, day: date, series: List[Series], topic_kind: str, district_kind: str, unit: str) -> None:
+    async def _detect(self, day: date, series: List[Series], topic_kind: str, district_kind: str, unit: tuple) -> None:
         for name, place, field, districts in series:
             today = int(float(await self.redis.hget(self.keys.insight_counts(day_key(day), ALL, place), field) or 0))
             if today < detector.MIN_COUNT or not _checkpoint(today):
@@ -173,10 +173,11 @@ class Insight:
             if not verdict.spike:
                 continue
             kind = district_kind if name.startswith(("m:", "a:")) else topic_kind
-            what = place if kind == district_kind else f"「{topic_label(name.split(':', 1)[1])}」"
+            what = place if kind == district_kind else f"话题「{topic_label(name.split(':', 1)[1])}」"
+            noun, measure = unit
             await self.warnings.raise_once(
                 f"spike:{day_key(day)}:{name}", SPIKE_TTL_S, kind,
-                f"{what}{unit}激增：{day_key(day)} 已 {today}，平时约 {verdict.expected:.0f}",
+                f"{what}{noun}激增：{day_key(day)} 已 {today} {measure}，平时约 {verdict.expected:.0f} {measure}",
                 districts, verdict.figures(), {"day": day_key(day), "series": name})
 
     async def history(self, day: date, place: str, field: str) -> List[int]:
