@@ -191,3 +191,18 @@ async def test_three_messages_in_a_quiet_district_raise_nothing(console, sign_in
         await insight.record_message("wechat", "延庆区", "wage_arrears", now, False, text=f"欠薪{n}", sender=f"o_y{n}")
     await sign_in("city")
     assert (await (await console.get("/api/insight/warnings")).json())["warnings"] == []
+
+
+async def test_an_untouched_overdue_appeal_counts_once_in_the_assessment(console, sign_in, redis, keys):
+    from bot.appeals import AppealStore
+
+    past = time.time() - 3 * 86400  # filed three days ago, never moved: 已受理 is due within a day
+    old = AppealStore(redis, keys, clock=lambda: past)
+    await file(old, "朝阳区", n=1)
+    insight, store = Insight(redis, keys), AppealStore(redis, keys)
+    assert await insight.count_overdue(await store.overdue()) == 1
+    assert await insight.count_overdue(await store.overdue()) == 0  # the sweep runs every few minutes
+    await sign_in("chaoyang")
+    since = day_of(past).isoformat()
+    row = (await (await console.get(f"/api/insight/assessment?from={since}")).json())["rows"][0]
+    assert (row["appeals"], row["overdue_share"]) == (1, 1.0)
