@@ -53,6 +53,7 @@ bench: train ## NLU, WeChat load, turn cost vs history length (vs Rasa's Redis s
 	$(PY) -m benchmarks.bench_wechat
 	$(PY) -m benchmarks.bench_history
 	$(PY) -m benchmarks.profile_turn
+	$(PY) -m benchmarks.bench_insight
 
 migrate: $(STAMP) ## move trackers of Rasa's RedisTrackerStore into the event log (idempotent)
 	$(PY) -m bot.trackers.migrate

@@ -183,3 +183,45 @@ class RedisKeys:
 
     def conversation_lock_counter(self, sender_id: str) -> str:
         return f"{self.prefix}lock-counter:{sender_id}"
+
+    # --- insight (bot/insight): aggregates, early warnings ------------------------------------
+    # Counters are hashes per period × channel × district ("*" = all, "-" = no district named),
+    # updated as messages and appeals arrive; pages sum a few of them, never scan records.
+    def insight_counts(self, period: str, channel: str, district: str) -> str:
+        """Counters of one day ("2026-11-26") or month ("2026-11") for one channel/district cut."""
+        return f"{self.prefix}insight:n:{period}:{channel}:{district}"
+
+    def insight_samples(self, day: str, series: str) -> str:
+        """The newest messages/appeals of one series on one day (capped, expiring): evidence."""
+        return f"{self.prefix}insight:samples:{day}:{series}"
+
+    def insight_employer(self, employer_key: str) -> str:
+        """Appeals against one normalised employer, scored by filing time (clusters)."""
+        return f"{self.prefix}insight:employer:{employer_key}"
+
+    def insight_overdue_counted(self) -> str:
+        """Tickets already counted as overdue (督办) once, so a late appeal counts once."""
+        return f"{self.prefix}insight:overdue-counted"
+
+    def insight_warning(self, warning_id: str) -> str:
+        """One early warning (JSON: kind, districts, figures, evidence)."""
+        return f"{self.prefix}insight:warning:{warning_id}"
+
+    def insight_warning_acks(self, warning_id: str) -> str:
+        """Acknowledgements of one warning, oldest first (who, when, note, escalated)."""
+        return f"{self.prefix}insight:warning-acks:{warning_id}"
+
+    def insight_warning_sequence(self) -> str:
+        return f"{self.prefix}insight:warning-seq"
+
+    def insight_warnings(self, district: str = "*") -> str:
+        """Warning ids by creation time: all ("*"), or those touching one district."""
+        return f"{self.prefix}insight:warnings:{district}"
+
+    def insight_warning_once(self, subject: str) -> str:
+        """Set while a warning about `subject` (a series-day, an employer) is open: no repeats."""
+        return f"{self.prefix}insight:warned:{subject}"
+
+    def insight_message_stream(self) -> str:
+        """The captured worker messages the insight consumer reads (aligned with the capture)."""
+        return f"{self.prefix}capture:messages"

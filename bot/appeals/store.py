@@ -22,6 +22,7 @@ from bot.appeals.model import Appeal, new_appeal, worker_actor
 from bot.appeals.numbering import CREATE_LUA, file_appeal
 from bot.appeals.search import Filters, check_limit
 from bot.appeals.status import Status
+from bot.insight.hook import appeal_changed
 from bot.redis_keys import RedisKeys
 
 # Attempts at a contended change before giving up with AppealBusy; each conflict means
@@ -55,6 +56,7 @@ class AppealStore:
         draft = new_appeal("", now, **fields)
         ticket = await file_appeal(self._create, self.keys, draft, tickets.day_of(now, self.tz))
         draft.ticket_id = ticket
+        await appeal_changed(self, None, draft)  # insight counters and early warnings (bot/insight)
         return draft
 
     # --- reading -----------------------------------------------------------------------
@@ -247,6 +249,7 @@ class AppealStore:
                 await pipe.execute()
             except WatchError:
                 return None
+            await appeal_changed(self, before, after)  # insight counters and early warnings (bot/insight)
             return after
 
     async def _load(self, tickets_: list) -> list[Appeal]:

@@ -24,6 +24,7 @@ from bot.console.presentation import FILTERS
 from bot.console.rasa_api import RasaClient
 from bot.console.responses import Refusal, refuse
 from bot.console.retention_task import retention_ctx
+from bot.console.insight_task import insight_ctx
 from bot.console.routes import setup_routes
 from bot.console.sessions import SESSION, Handler, SessionStore, session_middleware
 from bot.console.staff_replies import StaffReplies
@@ -64,6 +65,7 @@ def init_app(settings: Settings) -> web.Application:
         filters={**FILTERS, "mask_phone": privacy.mask_phone, "mask_text": privacy.mask_text},
     )
     app.cleanup_ctx.extend([redis_ctx, runtime_ctx, http_ctx, stores_ctx, retention_ctx])
+    app.cleanup_ctx.append(insight_ctx)  # insight: message stream consumer, overdue sweep
     setup_routes(app, STATIC)
     return app
 

@@ -49,6 +49,8 @@ ACTION_LABELS = {
     "enable_account": "启用账号",
     "reset_password": "重置密码",
     "change_password": "修改密码",
+    "ack_warning": "签收预警",
+    "export_insight_report": "导出研判报表",
 }
 
 

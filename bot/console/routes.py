@@ -6,6 +6,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.console import auth, views_admin, views_appeals, views_conversation, views_orders, views_privacy, views_queue
+from bot.console import views_insight, views_insight_warnings
 
 
 async def healthz(request: web.Request) -> web.StreamResponse:
@@ -62,6 +63,22 @@ def setup_routes(app: web.Application, static_dir: Path) -> None:
         web.post("/admin/accounts/{username}/active", views_admin.set_active, name="account_active"),
         web.post("/admin/accounts/{username}/password", views_admin.reset_password, name="account_password"),
         web.get("/admin/audit", views_admin.audit_page, name="audit"),
+
+        # --- insight (issue 15): overview, map, 考核, reports, early warnings ---
+        web.get("/insight", views_insight.overview_page, name="insight"),
+        web.get("/insight/map", views_insight.map_page, name="insight_map"),
+        web.get("/insight/assessment", views_insight.assessment_page, name="insight_assessment"),
+        web.get("/insight/report", views_insight.report_page, name="insight_report"),
+        web.get("/insight/report.xlsx", views_insight.report_xlsx, name="insight_report_xlsx"),
+        web.get("/insight/warnings", views_insight_warnings.warnings_page, name="insight_warnings"),
+        web.get("/insight/warnings/{warning_id}", views_insight_warnings.warning_page, name="insight_warning"),
+        web.post("/insight/warnings/{warning_id}/ack", views_insight_warnings.acknowledge, name="insight_ack"),
+        web.get("/api/insight/overview", views_insight.overview_api, name="api_insight_overview"),
+        web.get("/api/insight/map", views_insight.map_api, name="api_insight_map"),
+        web.get("/api/insight/assessment", views_insight.assessment_api, name="api_insight_assessment"),
+        web.get("/api/insight/warnings", views_insight_warnings.warnings_api, name="api_insight_warnings"),
+        web.get("/api/insight/warnings/{warning_id}", views_insight_warnings.warning_api, name="api_insight_warning"),
+        web.post("/api/insight/warnings/{warning_id}/ack", views_insight_warnings.acknowledge, name="api_insight_ack"),
 
         web.static("/static", static_dir, name="static"),
     ])

@@ -72,12 +72,22 @@ def filing(**fields) -> dict:
     return fields
 
 
+# Whatever the filing wrote, by type (insight's counters are hashes and lists, bot/insight/).
+READERS = {
+    "string": lambda client, key: client.get(key),
+    "zset": lambda client, key: client.zrange(key, 0, -1, withscores=True),
+    "hash": lambda client, key: client.hgetall(key),
+    "list": lambda client, key: client.lrange(key, 0, -1),
+    "set": lambda client, key: client.smembers(key),
+}
+
+
 async def snapshot(client, keys: RedisKeys) -> dict:
     """Every key under the test's prefix with its full value: proof that nothing changed."""
     found = {}
     async for key in client.scan_iter(match=f"{keys.prefix}*"):
         kind = await client.type(key)
-        found[key] = await client.get(key) if kind == "string" else await client.zrange(key, 0, -1, withscores=True)
+        found[key] = await READERS.get(kind, READERS["zset"])(client, key)
     return found
 
 
