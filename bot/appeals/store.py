@@ -214,7 +214,9 @@ class AppealStore:
                 await pipe.execute()
             except WatchError:
                 return None
-            return after
+        for old, new in zip(before, after):
+            await appeal_changed(self, old, new)  # a merged duplicate is closed, not answered (bot/insight)
+        return after
 
     # --- internals ---------------------------------------------------------------------
     async def _change(self, ticket_id: str, change: Callable[[Appeal, float], Appeal]) -> Appeal:
