@@ -138,6 +138,20 @@ class RedisKeys:
         """What staff wrote to one worker from the console, oldest first (for the transcript)."""
         return f"{self.prefix}console:replies:{openid}"
 
+    # --- NLU capture and inbox (bot/capture, issue 12) ----------------------------------------
+    def capture_stream(self) -> str:
+        """Every worker message with what the bot made of it: a Redis Stream, trimmed to
+        CAPTURE_STREAM_MAXLEN entries (fields: bot/capture/record.py)."""
+        return f"{self.prefix}capture:messages"
+
+    def nlu_annotations(self) -> str:
+        """Hash: inbox group key (hash of the normalized text) → the admin's annotation (JSON)."""
+        return f"{self.prefix}nlu-inbox:annotations"
+
+    def nlu_export_lock(self) -> str:
+        """Held while the annotations are written to the training data (one export at a time)."""
+        return f"{self.prefix}nlu-inbox:export-lock"
+
     # --- one worker's personal data (export, erasure on request, retention) -----------------
     def worker_records(self, openid: str) -> dict:
         """Every per-worker key the project writes, by kind, besides appeals (bot/appeals keeps
