@@ -148,10 +148,6 @@ class RedisKeys:
         """Hash: inbox group key (hash of the normalized text) → the admin's annotation (JSON)."""
         return f"{self.prefix}nlu-inbox:annotations"
 
-    def nlu_export_lock(self) -> str:
-        """Held while the annotations are written to the training data (one export at a time)."""
-        return f"{self.prefix}nlu-inbox:export-lock"
-
     # --- one worker's personal data (export, erasure on request, retention) -----------------
     def worker_records(self, openid: str) -> dict:
         """Every per-worker key the project writes, by kind, besides appeals (bot/appeals keeps
