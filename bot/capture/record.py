@@ -15,7 +15,7 @@ field is a string:
 | `channel` | Rasa `input_channel`: `wechat`, `hotline`, `rest`, … (`""` when unknown) |
 | `sender` | pseudonym of the conversation, `s:` + 16 hex of HMAC-SHA256 (key derived from `WECHAT_SECRET`); never the OpenID |
 | `text` | the message as Rasa read it, phone/ID-card/bank-card digits masked with `*` (bot/capture/masking.py; same length as the original) |
-| `intent` | the predicted label: the top intent other than `nlu_fallback`, `faq` expanded to `faq/<topic>` (bot/nlu/evaluation.label_of) |
+| `intent` | the predicted label: the top of `ranking` (never `nlu_fallback`; `faq` expanded to `faq/<topic>`); `nlu_fallback` only when the parse had no ranking at all |
 | `confidence` | confidence of that label (calibrated `label_ranking` when present), `0.0000`–`1.0000` |
 | `ranking` | JSON list of the top 3 labels `[{"name": "faq/wage_arrears", "confidence": 0.81}, …]` |
 | `response_key` | the FAQ response key (retrieval intent) when the message was an FAQ, e.g. `faq/wage_arrears`, else `""` |
@@ -89,8 +89,10 @@ class PendingTurn:
 
     def __init__(self, sender: str, event: Dict[str, Any]):
         parse = event.get("parse_data") or {}
-        label, fell_back = label_of(parse)
         ranking = ranking_of(parse)
+        label, fell_back = label_of(parse)
+        # The prediction is the top of the same ranking the confidence comes from.
+        label = ranking[0]["name"] if ranking else label
         self.fields: Dict[str, str] = {
             "v": VERSION,
             "mid": str(event.get("message_id") or ""),

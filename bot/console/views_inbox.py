@@ -142,7 +142,8 @@ async def annotate_api(request: web.Request) -> web.StreamResponse:
     if missing:
         raise Refusal(404, "not_found", f"有 {len(missing)} 条消息已不存在（可能已过保存期限），请刷新页面。")
     chosen = [groups[key] for key in wanted["keys"]]
-    if wanted["status"] == CONFIRMED and any(g.intent not in await labels() for g in chosen):
+    allowed = await labels()
+    if wanted["status"] == CONFIRMED and any(g.intent not in allowed for g in chosen):
         raise Refusal(400, "bad_intent", "预测结果不是可训练的意图，请用“更正”选择意图。")
     admin = current_account(request)
     written = await _store(request).annotate(chosen, wanted["status"], wanted["intent"], admin.username)
