@@ -49,7 +49,7 @@ class CaptureEventBroker(EventBroker):
         redis = Redis.from_url(settings.redis.url, decode_responses=True, socket_timeout=5,
                                socket_connect_timeout=5)
         writer = StreamWriter(redis, RedisKeys(settings.key_prefix).capture_stream(),
-                              settings.capture_stream_maxlen)
+                              settings.capture_stream_maxlen, keep_s=settings.retention_days * 24 * 3600)
         return cls(writer, pseudonym_key(settings.wechat_secret))
 
     @property

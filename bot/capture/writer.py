@@ -7,6 +7,9 @@ keeps the records and tries again with a growing pause (1 s up to 30 s), so a sh
 loses nothing; past QUEUE_LIMIT waiting records the oldest are dropped (and counted), so an
 outage never grows the process' memory without bound. Turns never wait for any of this.
 
+Records older than the retention period (RETENTION_DAYS) are trimmed as well (XTRIM MINID, at
+most every TRIM_EVERY_S), so a quiet deployment does not keep messages for years.
+
 A record written just before a connection broke may be sent again (Redis did the XADD but the
 answer was lost); readers dedupe on the record's `mid`.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
+import time
 from typing import Deque, Dict, Optional
 
 from redis.asyncio import Redis
@@ -25,11 +29,14 @@ logger = logging.getLogger(__name__)
 QUEUE_LIMIT = 10_000
 BATCH = 200
 FIRST_PAUSE_S, LAST_PAUSE_S = 1.0, 30.0
+TRIM_EVERY_S = 600.0
 
 
 class StreamWriter:
-    def __init__(self, redis: Redis, stream: str, maxlen: int, queue_limit: int = QUEUE_LIMIT):
+    def __init__(self, redis: Redis, stream: str, maxlen: int, keep_s: float, queue_limit: int = QUEUE_LIMIT):
         self._redis = redis
+        self._keep_s = keep_s
+        self._trimmed_at = 0.0
         self._stream = stream
         self._maxlen = maxlen
         self._queue: Deque[Dict[str, str]] = collections.deque()
@@ -81,6 +88,14 @@ class StreamWriter:
         for _ in batch:
             self._queue.popleft()
         self.written += len(batch)
+        await self._trim_old()
+
+    async def _trim_old(self) -> None:
+        now = time.time()
+        if now - self._trimmed_at < TRIM_EVERY_S:
+            return
+        self._trimmed_at = now
+        await self._redis.xtrim(self._stream, minid=f"{int((now - self._keep_s) * 1000)}-0", approximate=True)
 
     async def drain(self, timeout_s: float) -> bool:
         """Wait until the queue is empty (True) or the timeout passes (False)."""

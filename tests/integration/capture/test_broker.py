@@ -107,3 +107,20 @@ async def test_redis_down_never_blocks_and_nothing_is_lost_when_it_returns(own_r
     assert await broker.writer.drain(40)
     assert [r["mid"] for r in await stream(own_redis["port"])] == [f"d{n}" for n in range(50)]
     await broker.close()
+
+
+async def test_records_past_the_retention_period_are_trimmed(own_redis):
+    client = Redis(port=own_redis["port"], decode_responses=True)
+    old_ms = int((time.time() - 200 * 24 * 3600) * 1000)
+    for n in range(300):  # a year-old stream of 300 records (more than one node, so ~ can trim)
+        await client.xadd(STREAM, {"v": "1", "mid": f"old{n}"}, id=f"{old_ms + n}-0")
+    broker = CaptureEventBroker.from_settings(settings_for(own_redis["port"]))  # RETENTION_DAYS 180
+    broker.publish({"event": "user", "sender_id": "o", "text": "新消息", "message_id": "new", "parse_data": {},
+                    "timestamp": time.time()})
+    broker.publish({"event": "action", "sender_id": "o", "name": "action_listen"})
+    assert await broker.writer.drain(10)
+    await asyncio.sleep(0.2)
+    remaining = [fields["mid"] for _, fields in await client.xrange(STREAM)]
+    await client.close()
+    assert remaining[-1] == "new" and len(remaining) < 300
+    await broker.close()
