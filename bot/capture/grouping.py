@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 from typing import Any, Dict, Iterable, List, Optional
 
@@ -17,6 +18,7 @@ BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 UNREVIEWED, REVIEWED, ALL = "unreviewed", "reviewed", "all"
 
 
+@functools.lru_cache(maxsize=65536)
 def folded(text: str) -> str:
     return "".join(c for c in normalize(text).lower() if c.isalnum())
 
@@ -87,7 +89,7 @@ def group_records(records: Iterable[Dict[str, Any]], annotations: Dict[str, Dict
     for record in records:
         if not filters.matches(record):
             continue
-        key = group_key(record["text"])
+        key = record.get("group") or group_key(record["text"])
         group = groups.get(key)
         if group is None:
             groups[key] = Group(key, record["text"], 1, record["ts"], record["ts"], record["intent"],
