@@ -11,10 +11,12 @@
   training files (it would be a duplicate, or a conflict `rasa data validate` rejects).
 - Both files are rewritten whole from the annotations, sorted by label then text.
 
-Called by the console's "导出到训练数据" action and by the retrain start (`export(...)`).
+Called by the console's "导出到训练数据" action and by the retrain start
+(`await export_annotations(redis, keys, settings.nlu_export_root)`).
 """
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 import re
@@ -24,9 +26,12 @@ from typing import Dict, Iterable, List, Set, Tuple
 
 import yaml
 
-from bot.capture.annotations import TRAINING
+from redis.asyncio import Redis
+
+from bot.capture.annotations import TRAINING, AnnotationStore
 from bot.capture.grouping import folded
 from bot.capture.synthetic import synthesize
+from bot.redis_keys import RedisKeys
 
 TRAINING_FILE = Path("nlu_data") / "nlu" / "annotated.yml"
 HELDOUT_FILE = Path("tests") / "nlu" / "inbox_heldout.yml"
@@ -144,3 +149,9 @@ def export(annotations: Iterable[dict], root: Path) -> ExportResult:
     _write(root / TRAINING_FILE, render(TRAINING_FILE, training))
     _write(root / HELDOUT_FILE, render(HELDOUT_FILE, held))
     return ExportResult(sum(map(len, training.values())), sum(map(len, held.values())), skipped)
+
+
+async def export_annotations(redis: Redis, keys: RedisKeys, root: Path) -> ExportResult:
+    """Every annotation in Redis → the two files under `root`, the file work off the event loop."""
+    annotations = list((await AnnotationStore(redis, keys).all()).values())
+    return await asyncio.get_running_loop().run_in_executor(None, export, annotations, root)

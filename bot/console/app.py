@@ -13,6 +13,8 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.appeals import AppealStore
+from bot.capture.personal_data import CapturedMessagesHook
+from bot.capture.record import pseudonym_key
 from bot.console import privacy
 from bot.console.accounts import AccountStore
 from bot.console.appkeys import (ACCOUNTS, APPEALS, AUDIT, ESCALATIONS, HTTP, NOTIFIER, PERSONAL_DATA, RASA,
@@ -106,6 +108,8 @@ async def stores_ctx(app: web.Application) -> AsyncIterator[None]:
     app[AUDIT] = AuditLog(redis, keys)
     app[REPLIES] = StaffReplies(redis, keys)
     trackers = EventLogTrackerHook(redis, keys, app[SETTINGS].retention_days * 24 * 3600)
+    # The captured messages (NLU inbox stream) follow the conversation on export, erasure and sweep.
+    trackers = CapturedMessagesHook(trackers, redis, keys, pseudonym_key(app[SETTINGS].wechat_secret))
     app[PERSONAL_DATA] = PersonalData(redis, keys, app[APPEALS], app[ESCALATIONS], trackers)
     yield
 

@@ -156,9 +156,9 @@ async def annotate_api(request: web.Request) -> web.StreamResponse:
 
 
 async def _export(request: web.Request) -> training_export.ExportResult:
-    annotations = list((await _store(request).all()).values())
-    root = request.app[SETTINGS].nlu_export_root
-    result = await asyncio.get_running_loop().run_in_executor(None, training_export.export, annotations, root)
+    settings = request.app[SETTINGS]
+    result = await training_export.export_annotations(request.app[REDIS], RedisKeys(settings.key_prefix),
+                                                      settings.nlu_export_root)
     await request.app[AUDIT].record(current_account(request).username, "nlu_export", "nlu:export",
                                     client_address(request), **result.as_json())
     return result

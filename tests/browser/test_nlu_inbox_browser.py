@@ -76,16 +76,19 @@ async def test_inbox_filter_keyboard_correction_and_bulk_confirm(page, console_u
     key = await row.get_attribute("data-key")
     await page.keyboard.press("2")
     await page.locator("tr.inbox-row.reviewed").wait_for()
-    assert "已更正" in await row.locator("td.status").inner_text()
+    assert "已更正" in await row.locator("td.review-state").inner_text()
     saved = await annotation(redis, key)
     assert saved["status"] == "corrected" and saved["intent"] == second and saved["by"] == "admin"
 
-    # Back to everything unreviewed, for the picture, then bulk-confirm the selection.
+    # Everything, for the picture: unreviewed first, the corrected one after them.
+    await page.goto(f"{console_url}/admin/nlu-inbox?status=all")
+    await page.locator("tr.inbox-row.reviewed").wait_for()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(RESULTS / "nlu_inbox.png"), full_page=True)
+    # The default view (unreviewed), then bulk-confirm the selection.
     await page.goto(f"{console_url}/admin/nlu-inbox")
     await page.locator("tr.inbox-row").first.wait_for()
     assert await page.locator("tr.inbox-row", has_text="骑手摔伤了").count() == 0  # reviewed: out of the default view
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(RESULTS / "nlu_inbox.png"), full_page=True)
     keys = [await r.get_attribute("data-key") for r in await page.locator("tr.inbox-row").all()]
     await page.check("#select-all")
     assert f"已选 {len(keys)} 组" in await page.inner_text("#selected-count")

@@ -45,7 +45,7 @@
         if (!item) { return; }
         row.classList.add("reviewed");
         row.querySelector(".row-select").checked = false;
-        var cell = row.querySelector("td.status");
+        var cell = row.querySelector("td.review-state");
         cell.textContent = STATUS_TEXT[item.status] + (item.intent ? " " + item.intent : "");
         var who = document.createElement("div");
         who.className = "muted";

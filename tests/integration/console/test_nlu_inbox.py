@@ -265,3 +265,26 @@ async def test_export_writes_training_and_heldout_yaml(console, sign_in, redis, 
                                 "--data", str(export_root / "nlu_data")], cwd=ROOT, capture_output=True, text=True,
                                timeout=300)
     assert validated.returncode == 0, validated.stdout[-2000:] + validated.stderr[-2000:]
+
+
+async def test_a_workers_captured_messages_are_exported_and_erased_on_request(console, sign_in, redis, keys,
+                                                                             settings):
+    worker, other = "oWorkerAskingForErasure0000", "oSomeoneElse000000000000000"
+    for who, text in ((worker, "老板欠薪 我叫张三"), (other, "加班费怎么算"), (worker, "我要投诉")):
+        turns = TurnAssembler(pseudonym_key(settings.wechat_secret))
+        turns.feed({"event": "user", "sender_id": who, "text": text, "parse_data": {}, "message_id": text,
+                    "timestamp": NOW})
+        await redis.xadd(keys.capture_stream(), turns.flush()[0])
+    # Known to the console by another record too (a worker only in the stream is not found yet).
+    await redis.set(keys.wechat_location(worker), json.dumps({"label": "北京市朝阳区某路"}))
+    token = await sign_in("admin")
+    response = await console.post("/admin/personal-data/export", data={"csrf_token": token, "q": worker})
+    assert response.status == 200, await response.text()
+    document = json.loads(await response.read())
+    assert [m["text"] for m in document["records"][worker]["conversation"]["captured_messages"]] == [
+        "老板欠薪 我叫张三", "我要投诉"]
+    done = await console.post("/admin/personal-data/erase", data={"csrf_token": token, "q": worker,
+                                                                   "why": "本人申请", "confirm": "1"})
+    assert done.status == 200
+    left = [fields["text"] for _, fields in await redis.xrange(keys.capture_stream())]
+    assert left == ["加班费怎么算"]
