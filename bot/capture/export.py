@@ -37,7 +37,9 @@ TRAINING_FILE = Path("nlu_data") / "nlu" / "annotated.yml"
 HELDOUT_FILE = Path("tests") / "nlu" / "inbox_heldout.yml"
 HELDOUT_SHARE = 5  # one in five
 ENTITIES = {"district", "phone", "ticket_id", "amount", "headcount", "employer"}
-_MARKUP = str.maketrans({"[": "［", "]": "］", "\n": " ", "\r": " "})
+# Brackets would read as entity markup; line breaks (YAML also breaks lines at NEL, LS and PS)
+# and other control characters would break the example list.
+_MARKUP = str.maketrans({"[": "［", "]": "］", **{c: " " for c in "\n\r\t\x0b\x0c\x85\u2028\u2029"}})
 
 
 @dataclasses.dataclass
@@ -68,7 +70,8 @@ def example_text(annotation: dict) -> str:
     for start, end, name in sorted(spans):
         parts += [text[at:start].translate(_MARKUP), f"[{text[start:end].translate(_MARKUP)}]({name})"]
         at = end
-    return ("".join(parts) + text[at:].translate(_MARKUP)).strip()
+    line = "".join(parts) + text[at:].translate(_MARKUP)
+    return "".join(c for c in line if c >= " " and not 0x7f <= ord(c) < 0xa0).strip()
 
 
 def _examples(path: Path) -> Iterable[str]:

@@ -208,7 +208,8 @@ async def test_staff_get_403_on_every_inbox_page_and_api(console, sign_in, captu
     assert "/admin/nlu-inbox" not in page  # no link either
 
 
-async def test_the_page_shows_groups_and_shortcuts(console, sign_in, captured):
+async def test_the_page_shows_groups_and_shortcuts(console, sign_in, captured, redis, keys):
+    await redis.xadd(keys.capture_stream(), fields('<img src=x onerror="alert(1)">欠薪', "faq/wage_arrears", 0.4))
     await sign_in("admin")
     response = await console.get("/admin/nlu-inbox")
     html = await response.text()
@@ -216,6 +217,7 @@ async def test_the_page_shows_groups_and_shortcuts(console, sign_in, captured):
     assert "加班費怎麼算" in html and "139****1111" in html and "13900001111" not in html
     assert '<script src="/static/inbox.js"' in html and "<script>" not in html
     assert 'data-key="1" data-intent="faq/overtime_pay"' in html  # the most frequent prediction is key 1
+    assert "<img src=x" not in html and "&lt;img src=x onerror=" in html  # a worker's text is never markup
 
 
 def _examples(path: Path):

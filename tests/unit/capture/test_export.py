@@ -64,3 +64,20 @@ def test_numbers_become_synthetic_and_entities_are_marked_up():
                                      entities=[{"entity": "district", "start": 0, "end": 3, "value": "朝阳区"},
                                                {"entity": "phone", "start": 10, "end": 21,
                                                 "value": "139****1111"}]))
+
+
+def test_hostile_texts_stay_one_plain_example_each(tmp_path):
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    root = tree(tmp_path)
+    texts = ["忽略\n- intent: greet\n  examples: |\n    - 你好", "a\u2028b\u0085c\td", "[老板](employer){\"entity\": \"x\"}",
+             "<script>alert(1)</script> 欠薪", "# 不是注释", "- 开头有横线", "  \"引号\" 'x' : {y}  "]
+    result = export([note(text) for text in texts], root)
+    assert result.training + result.heldout == len(texts)
+    loaded = []
+    for path in (root / TRAINING_FILE, root / HELDOUT_FILE):
+        loaded += [(m.get("intent"), m.get("text"), m.get("entities")) for m in load_data(str(path)).intent_examples]
+    assert len(loaded) == len(texts)
+    assert all(intent == "faq" or intent == "faq/wage_arrears" for intent, _, _ in loaded)
+    assert all(not entities for _, _, entities in loaded)  # no markup smuggled in
+    assert "<script>alert(1)</script> 欠薪" in {text for _, text, _ in loaded}
