@@ -144,6 +144,11 @@ class RedisKeys:
         CAPTURE_STREAM_MAXLEN entries (fields: bot/capture/record.py)."""
         return f"{self.prefix}capture:messages"
 
+    def capture_erasures(self) -> str:
+        """Counter raised whenever records are deleted from inside the capture stream (a worker's
+        erasure): readers that cache the stream start over when it changes."""
+        return f"{self.prefix}capture:erasures"
+
     def nlu_annotations(self) -> str:
         """Hash: inbox group key (hash of the normalized text) → the admin's annotation (JSON)."""
         return f"{self.prefix}nlu-inbox:annotations"

@@ -23,6 +23,7 @@ class CapturedMessagesHook:
         self._conversations = conversations  # the TrackerHook of the conversation store
         self._redis = redis
         self._stream = keys.capture_stream()
+        self._erasures = keys.capture_erasures()
         self._key = pseudonym_key
 
     async def _ids_of(self, openid: str) -> List[tuple]:
@@ -46,6 +47,7 @@ class CapturedMessagesHook:
         ids = [stream_id for stream_id, _ in await self._ids_of(openid)]
         if ids:
             await self._redis.xdel(self._stream, *ids)
+            await self._redis.incr(self._erasures)  # the inbox's cache must not keep showing them
         return erased or bool(ids)
 
     async def sweep(self, cutoff: float) -> int:

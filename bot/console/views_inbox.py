@@ -15,15 +15,13 @@ from bot.capture import export as training_export
 from bot.capture.annotations import (CONFIRMED, CORRECTED, REJECTED, STATUS_LABELS, AnnotationStore)
 from bot.capture.grouping import ALL, REVIEWED, UNREVIEWED, Filters, Group, frequent_intents, group_records
 from bot.capture.labels import labels_from_domain
-from bot.capture.stream import recent_records
-from bot.console.appkeys import AUDIT, REDIS, SETTINGS
+from bot.console.appkeys import AUDIT, INBOX_RECORDS, REDIS, SETTINGS
 from bot.console.auth import admin_only, client_address, current_account
 from bot.console.responses import Refusal
 from bot.console.sessions import get_session
 from bot.redis_keys import RedisKeys
 from bot.settings import ROOT
 
-SCAN_LIMIT = 20_000  # newest records the inbox reads (the stream itself holds CAPTURE_STREAM_MAXLEN)
 PAGE = 100
 MAX_BULK = 500
 ACTIONS = {"confirm": CONFIRMED, "correct": CORRECTED, "reject": REJECTED}
@@ -74,7 +72,7 @@ def filters_of(request: web.Request) -> Filters:
 
 
 async def _groups(request: web.Request, filters: Filters) -> List[Group]:
-    records = await recent_records(request.app[REDIS], RedisKeys(request.app[SETTINGS].key_prefix), SCAN_LIMIT)
+    records = await request.app[INBOX_RECORDS].newest_first()
     annotations = await _store(request).all()
     # Folding every text (OpenCC) is CPU work: off the event loop.
     return await asyncio.get_running_loop().run_in_executor(None, group_records, records, annotations, filters)

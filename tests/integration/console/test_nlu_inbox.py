@@ -280,6 +280,7 @@ async def test_a_workers_captured_messages_are_exported_and_erased_on_request(co
     # Known to the console by another record too (a worker only in the stream is not found yet).
     await redis.set(keys.wechat_location(worker), json.dumps({"label": "北京市朝阳区某路"}))
     token = await sign_in("admin")
+    assert len((await inbox(console))["groups"]) == 3  # read (and cached) before the erasure
     response = await console.post("/admin/personal-data/export", data={"csrf_token": token, "q": worker})
     assert response.status == 200, await response.text()
     document = json.loads(await response.read())
@@ -290,3 +291,15 @@ async def test_a_workers_captured_messages_are_exported_and_erased_on_request(co
     assert done.status == 200
     left = [fields["text"] for _, fields in await redis.xrange(keys.capture_stream())]
     assert left == ["加班费怎么算"]
+    assert [g["text"] for g in (await inbox(console))["groups"]] == ["加班费怎么算"]
+
+
+async def test_new_messages_appear_and_trimmed_ones_go(console, sign_in, captured, redis, keys):
+    await sign_in("admin")
+    assert (await inbox(console))["total"] == 5
+    await redis.xadd(keys.capture_stream(), fields("工伤怎么认定", "faq/work_injury", 0.9, mid="new-1"))
+    await redis.xadd(keys.capture_stream(), fields("工伤怎么认定", "faq/work_injury", 0.9, mid="new-1"))  # a retry
+    data = await inbox(console)
+    assert data["total"] == 6 and data["groups"][0]["text"] == "工伤怎么认定" and data["groups"][0]["count"] == 1
+    await redis.xtrim(keys.capture_stream(), maxlen=1, approximate=False)  # the stream's bound (or retention)
+    assert [g["text"] for g in (await inbox(console))["groups"]] == ["工伤怎么认定"]
