@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 from bot.capture.record import decode
 from bot.redis_keys import RedisKeys
 from tests.browser.conftest import PREFIX, RESULTS, playwright_api, sign_in
-from tests.integration.test_appeals_conversation import Worker
+from tests.integration.wechat_worker import Worker
 
 KEYS = RedisKeys(PREFIX)
 MESSAGES = [  # (worker, text): the first two are one text as far as training goes

@@ -13,11 +13,9 @@ import redis
 
 from bot.capture.record import FIELDS, decode
 from bot.redis_keys import RedisKeys
-from bot.settings import DEV_WECHAT
-from channels.wechat_sim.official_account import OfficialAccountClient
 from tests.integration.stack import Stack
+from tests.integration.wechat_worker import account_client, answer_to, sent_to
 
-TOKEN, APPID, AES_KEY = DEV_WECHAT["WECHAT_TOKEN"], DEV_WECHAT["WECHAT_APPID"], DEV_WECHAT["WECHAT_AES_KEY"]
 PREFIX = "capstack:"
 STREAM = RedisKeys(PREFIX).capture_stream()
 
@@ -56,16 +54,16 @@ def wait_for(store, count: int, since: str = "-", timeout_s: float = 20.0):
 async def test_every_message_appears_once_with_what_the_bot_made_of_it(stack, store):
     worker, other = openid(), openid()
     sent = [(worker, "加班费怎么算"), (worker, "我电话13900001111 老板欠我三个月工资"), (other, "啊啊啊那个那个")]
-    async with OfficialAccountClient(stack.webhook_url, TOKEN, APPID, AES_KEY) as wechat:
+    async with account_client(stack) as wechat:
         replies = []
         for who, text in sent:
-            result = await wechat.send_text(who, text)
-            assert result.ok, result.error
-            replies.append(result.reply["Content"])
+            before = len(await sent_to(stack, who))
+            replies.append(await answer_to(stack, who, await wechat.send_text(who, text), before))
+        before = len(await sent_to(stack, worker))
         retried = await wechat.send_text(worker, "周末加班给几倍", msg_id=424242)
         again = await wechat.send_text(worker, "周末加班给几倍", msg_id=424242)  # WeChat's retry
-        assert retried.ok and again.ok
-        replies.append(retried.reply["Content"])
+        assert again.status == 200
+        replies.append(await answer_to(stack, worker, retried, before))
         sent.append((worker, "周末加班给几倍"))
     records = wait_for(store, len(sent))
     time.sleep(1.0)
@@ -95,10 +93,10 @@ async def test_a_stream_redis_refuses_never_costs_an_answer(stack, store):
     store.set(STREAM, "not a stream")  # every XADD now fails (WRONGTYPE)
     worker = openid()
     try:
-        async with OfficialAccountClient(stack.webhook_url, TOKEN, APPID, AES_KEY) as wechat:
+        async with account_client(stack) as wechat:
             started = time.monotonic()
             result = await wechat.send_text(worker, "年假有几天")
-            assert result.ok and "年" in result.reply["Content"], result.reply
+            assert result.ok and "年" in result.reply["Content"], result.reply  # passively: not slowed
             assert time.monotonic() - started < 5
     finally:
         time.sleep(1.5)  # the writer has failed at least once
