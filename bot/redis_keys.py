@@ -238,5 +238,5 @@ class RedisKeys:
         return f"{self.prefix}insight:warned:{subject}"
 
     def insight_message_stream(self) -> str:
-        """The captured worker messages the insight consumer reads (aligned with the capture)."""
-        return f"{self.prefix}capture:messages"
+        """The captured worker messages the insight consumer reads: the capture's own stream."""
+        return self.capture_stream()

@@ -21,6 +21,7 @@ field is a string:
 | `ranking` | JSON list of the top 3 labels `[{"name": "faq/wage_arrears", "confidence": 0.81}, …]` |
 | `response_key` | the FAQ response key (retrieval intent) when the message was an FAQ, e.g. `faq/wage_arrears`, else `""` |
 | `entities` | JSON list `[{"entity", "value", "start", "end"}]`, values masked like `text`; offsets index `text` |
+| `crisis` | `1` when the crisis detector raised an alarm on the message (bot/nlu/crisis_override.py; `intent` is then `report_emergency`), else `0` |
 | `fallback` | `1` when the fallback fired (the parse was `nlu_fallback` or a fallback action ran), else `0` |
 | `reply` | what the bot said in this turn, bot messages joined with a newline, masked like `text` (`""` when silent, e.g. paused for staff) |
 | `actions` | JSON list of the actions the bot ran in this turn, in order (without `action_listen`) |
@@ -42,7 +43,7 @@ from bot.nlu.evaluation import FALLBACK, confidence_of, label_of
 
 VERSION = "1"
 FIELDS = ("v", "mid", "ts", "channel", "sender", "group", "text", "intent", "confidence", "ranking", "response_key",
-          "entities", "fallback", "reply", "actions", "complete")
+          "entities", "fallback", "crisis", "reply", "actions", "complete")
 FALLBACK_ACTIONS = {"action_fallback", "action_default_fallback", "action_two_stage_fallback"}
 LISTEN = "action_listen"
 TOP = 3
@@ -66,6 +67,12 @@ def ranking_of(parse: Dict[str, Any]) -> List[Dict[str, Any]]:
         labels = [{**r, "name": faq.get("intent_response_key") or "faq"} if r.get("name") == "faq" else r
                   for r in parse.get("intent_ranking") or []]
     ranked = [r for r in labels if r.get("name") and r.get("name") != FALLBACK]
+    # A component after the calibrator may have decided (CrisisOverride sets report_emergency):
+    # the intent the bot acted on leads, whatever the calibrated ranking said.
+    final = parse.get("intent") or {}
+    if final.get("name") not in (None, "", FALLBACK, "faq") and (not ranked or ranked[0]["name"] != final["name"]):
+        ranked = [{"name": final["name"], "confidence": final.get("confidence")},
+                  *(r for r in ranked if r["name"] != final["name"])]
     return [{"name": r["name"], "confidence": round(float(r.get("confidence") or 0.0), 4)} for r in ranked[:TOP]]
 
 
@@ -107,6 +114,7 @@ class PendingTurn:
             "ranking": json.dumps(ranking, ensure_ascii=False),
             "response_key": _response_key(parse) if label.startswith("faq/") else "",
             "entities": json.dumps(_entities(parse), ensure_ascii=False),
+            "crisis": "1" if parse.get("crisis") else "0",
         }
         # Folding (OpenCC) costs ~0.3 ms once here, instead of on every inbox page view.
         self.fields["group"] = group_key(self.fields["text"])
@@ -185,6 +193,7 @@ def decode(fields: Dict[str, str]) -> Dict[str, Any]:
         "entities": _json_list(fields.get("entities")),
         "actions": _json_list(fields.get("actions")),
         "fallback": fields.get("fallback") == "1",
+        "crisis": fields.get("crisis") == "1",
         "complete": fields.get("complete") == "1",
     }
 

@@ -85,3 +85,34 @@ def test_without_label_ranking_the_faq_intent_is_expanded():
     turns.feed(user("x", "欠薪", parse))
     [record] = turns.feed({"event": "action", "sender_id": "x", "name": "action_listen"})
     assert json.loads(record["ranking"])[0] == {"name": "faq/wage_arrears", "confidence": 0.93}
+
+
+def test_a_crisis_override_leads_the_record_whatever_the_calibrated_ranking_said():
+    # CrisisOverride runs after the calibrator: it sets the intent and intent ranking only.
+    parse = {**PARSE, "intent": {"name": "report_emergency", "confidence": 1.0},
+             "crisis": {"family": "self_harm"}}
+    turns = TurnAssembler(KEY)
+    turns.feed(user("e", "老板欠薪 工友说要跳楼", parse))
+    [fields] = turns.feed({"event": "action", "sender_id": "e", "name": "action_listen"})
+    record = decode(fields)
+    assert record["intent"] == "report_emergency" and record["confidence"] == 1.0 and record["crisis"] is True
+    assert [r["name"] for r in record["ranking"]] == ["report_emergency", "faq/wage_arrears", "faq/resignation"]
+    turns.feed(user("f", "加班费"))
+    [fields] = turns.feed({"event": "action", "sender_id": "f", "name": "action_listen"})
+    assert fields["crisis"] == "0"
+
+
+def test_the_insight_consumer_reads_what_the_capture_writes():
+    from bot.insight.stream import message_from_record
+
+    parse = {**PARSE, "entities": [{"entity": "district", "value": "朝阳区", "start": 0, "end": 2}]}
+    turns = TurnAssembler(KEY)
+    turns.feed(user("i", "朝阳老板欠我工资", parse))
+    [fields] = turns.feed({"event": "action", "sender_id": "i", "name": "action_listen"})
+    message = message_from_record(fields)
+    assert message["topic"] == "wage_arrears" and message["district"] == "朝阳区" and message["channel"] == "wechat"
+    assert message["sender"] == fields["sender"] and not message["is_crisis"] and message["when"] == 1764100000.5
+    turns.feed(user("j", "工友说要跳楼", {**PARSE, "intent": {"name": "report_emergency", "confidence": 1.0},
+                                           "crisis": {"family": "self_harm"}}))
+    [fields] = turns.feed({"event": "action", "sender_id": "j", "name": "action_listen"})
+    assert message_from_record(fields)["is_crisis"]
