@@ -52,8 +52,9 @@ def wait_for(store, count: int, since: str = "-", timeout_s: float = 20.0):
 
 
 async def test_every_message_appears_once_with_what_the_bot_made_of_it(stack, store):
-    worker, other = openid(), openid()
-    sent = [(worker, "加班费怎么算"), (worker, "我电话13900001111 老板欠我三个月工资"), (other, "啊啊啊那个那个")]
+    worker, other, in_danger = openid(), openid(), openid()
+    sent = [(worker, "加班费怎么算"), (worker, "我电话13900001111 老板欠我三个月工资"), (other, "啊啊啊那个那个"),
+            (in_danger, "工友说他不想活了要跳楼")]
     async with account_client(stack) as wechat:
         replies = []
         for who, text in sent:
@@ -71,13 +72,16 @@ async def test_every_message_appears_once_with_what_the_bot_made_of_it(stack, st
     assert len(records) == len(sent), [r["text"] for r in records]  # once each, the retry included
     assert len({r["mid"] for r in records}) == len(sent)
     by_text = {r["text"]: r for r in records}
-    assert set(by_text) == {"加班费怎么算", "我电话139****1111 老板欠我三个月工资", "啊啊啊那个那个", "周末加班给几倍"}
+    assert set(by_text) == {"加班费怎么算", "我电话139****1111 老板欠我三个月工资", "啊啊啊那个那个", "周末加班给几倍",
+                            "工友说他不想活了要跳楼"}
     first = by_text["加班费怎么算"]
     assert first["intent"] == "faq/overtime_pay" and first["response_key"] == "faq/overtime_pay"
     assert first["channel"] == "wechat" and first["complete"] and 0 < first["confidence"] <= 1
     assert 1 <= len(first["ranking"]) <= 3 and first["ranking"][0]["name"] == "faq/overtime_pay"
     assert first["reply"] and first["reply"][:20] in replies[0]
-    assert by_text["周末加班给几倍"]["reply"][:20] in replies[3]
+    assert by_text["周末加班给几倍"]["reply"][:20] in replies[4]
+    crisis = by_text["工友说他不想活了要跳楼"]
+    assert crisis["intent"] == "report_emergency" and crisis["crisis"] and "110" in crisis["reply"]
     # Pseudonyms: one per worker, never the OpenID, nowhere in the stream.
     assert first["sender"] == by_text["周末加班给几倍"]["sender"] != by_text["啊啊啊那个那个"]["sender"]
     raw = json.dumps(store.xrange(STREAM), ensure_ascii=False)
