@@ -72,6 +72,7 @@ class Group:
     fallback: bool  # the fallback fired for any message of the group
     channels: List[str]
     annotation: Optional[Dict[str, Any]] = None
+    reply: str = ""  # what the bot answered the newest message (masked)
 
     @property
     def reviewed(self) -> bool:
@@ -94,7 +95,7 @@ def group_records(records: Iterable[Dict[str, Any]], annotations: Dict[str, Dict
         if group is None:
             groups[key] = Group(key, record["text"], 1, record["ts"], record["ts"], record["intent"],
                                 record["confidence"], record["ranking"], record["entities"], record["fallback"],
-                                [record["channel"]], annotations.get(key))
+                                [record["channel"]], annotations.get(key), record.get("reply") or "")
             continue
         group.count += 1
         group.first_ts = min(group.first_ts, record["ts"])

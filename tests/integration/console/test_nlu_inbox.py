@@ -55,6 +55,7 @@ def fields(text, intent, confidence, *, channel="wechat", fallback=False, ts=NOW
     turns = TurnAssembler(pseudonym_key("test"))
     turns.feed({"event": "user", "sender_id": "oWorker", "text": text, "parse_data": parse, "input_channel": channel,
                 "message_id": mid or f"m{abs(hash((text, ts, channel)))}", "timestamp": ts})
+    turns.feed({"event": "bot", "sender_id": "oWorker", "text": "好的，我来帮您"})
     [record] = turns.feed({"event": "action", "sender_id": "oWorker", "name": "action_listen"})
     return record
 
@@ -218,6 +219,7 @@ async def test_the_page_shows_groups_and_shortcuts(console, sign_in, captured, r
     assert '<script src="/static/inbox.js"' in html and "<script>" not in html
     assert 'data-key="1" data-intent="faq/overtime_pay"' in html  # the most frequent prediction is key 1
     assert "<img src=x" not in html and "&lt;img src=x onerror=" in html  # a worker's text is never markup
+    assert "答：好的" in html  # what the bot answered
 
 
 def _examples(path: Path):
