@@ -138,6 +138,21 @@ class RedisKeys:
         """What staff wrote to one worker from the console, oldest first (for the transcript)."""
         return f"{self.prefix}console:replies:{openid}"
 
+    # --- NLU capture and inbox (bot/capture, issue 12) ----------------------------------------
+    def capture_stream(self) -> str:
+        """Every worker message with what the bot made of it: a Redis Stream, trimmed to
+        CAPTURE_STREAM_MAXLEN entries (fields: bot/capture/record.py)."""
+        return f"{self.prefix}capture:messages"
+
+    def capture_erasures(self) -> str:
+        """Counter raised whenever records are deleted from inside the capture stream (a worker's
+        erasure): readers that cache the stream start over when it changes."""
+        return f"{self.prefix}capture:erasures"
+
+    def nlu_annotations(self) -> str:
+        """Hash: inbox group key (hash of the normalized text) → the admin's annotation (JSON)."""
+        return f"{self.prefix}nlu-inbox:annotations"
+
     # --- one worker's personal data (export, erasure on request, retention) -----------------
     def worker_records(self, openid: str) -> dict:
         """Every per-worker key the project writes, by kind, besides appeals (bot/appeals keeps
@@ -223,5 +238,5 @@ class RedisKeys:
         return f"{self.prefix}insight:warned:{subject}"
 
     def insight_message_stream(self) -> str:
-        """The captured worker messages the insight consumer reads (aligned with the capture)."""
-        return f"{self.prefix}capture:messages"
+        """The captured worker messages the insight consumer reads: the capture's own stream."""
+        return self.capture_stream()

@@ -80,6 +80,11 @@ class Settings:
     action_server_token: str = ""  # empty: the launcher makes a random one per run
     action_server_url: str = "http://127.0.0.1:5055/webhook"
     var_dir: Path = ROOT / "var"
+    # NLU capture and inbox (issue 12, bot/capture): stream bound, the inbox's "low confidence"
+    # default, and the tree whose nlu_data/ and tests/nlu/ the inbox export writes.
+    capture_stream_maxlen: int = 50_000
+    inbox_low_confidence: float = 0.7
+    nlu_export_root: Path = ROOT
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
@@ -115,6 +120,9 @@ class Settings:
             action_server_url=_url(values, "ACTION_SERVER_URL",
                                    f"http://127.0.0.1:{_port(values, 'ACTION_PORT', 5055)}/webhook"),
             var_dir=ROOT / (values.get("VAR_DIR", "").strip() or "var"),  # an absolute VAR_DIR wins over ROOT
+            capture_stream_maxlen=_count(values, "CAPTURE_STREAM_MAXLEN", 50_000, high=10_000_000),
+            inbox_low_confidence=_fraction(values, "INBOX_LOW_CONFIDENCE", 0.7),
+            nlu_export_root=ROOT / (values.get("NLU_EXPORT_ROOT", "").strip() or "."),
         )
 
 
@@ -181,6 +189,19 @@ def _seconds(values: Mapping[str, str], name: str, default: float, low: float, h
     if not low <= seconds <= high:
         raise SettingsError(name, f"must be a number of seconds between {low} and {high}, got {raw!r}")
     return seconds
+
+
+def _fraction(values: Mapping[str, str], name: str, default: float) -> float:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise SettingsError(name, f"must be a number from 0 to 1, got {raw!r}")
+    return value
 
 
 def _redis(raw: str, embedded_port: int) -> RedisTarget:

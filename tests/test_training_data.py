@@ -1,4 +1,5 @@
 """The training data and domain pass Rasa's own validation, and stay apart from the test set."""
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ RASA = str(Path(sys.executable).parent / "rasa")
 
 
 def _examples(path: Path):
-    for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+    for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
         if "intent" in block:
             for line in block["examples"].splitlines():
                 line = line.strip()
@@ -30,11 +31,16 @@ def test_rasa_data_validate():
 
 
 def _folded(text: str) -> str:
-    """Text as compared for overlap: simplified, half-width, lower case, no spaces or punctuation."""
+    """Text as compared for overlap: entity markup removed ([朝阳](district) → 朝阳), simplified,
+    half-width, lower case, no spaces or punctuation."""
+    text = re.sub(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})", r"\1", text)
     return "".join(c for c in normalize(text).lower() if c.isalnum())
 
 
 HELDOUT_SETS = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
+# Written by hand, so they must be big enough to measure anything; the inbox set
+# (tests/nlu/inbox_heldout.yml, bot/capture/export.py) grows with the admins' annotations.
+HAND_WRITTEN_MINIMUM = {"heldout.yml": 300, "heldout_real.yml": 300, "crisis.yml": 300}
 
 
 def _heldout_texts(path: Path):
@@ -52,9 +58,10 @@ def test_both_heldout_sets_exist():
 
 @pytest.mark.parametrize("heldout", HELDOUT_SETS, ids=lambda p: p.name)
 def test_heldout_sets_are_never_trained_on(heldout):
-    training = {_folded(text) for f in (ROOT / "nlu_data" / "nlu").glob("*.yml") for _, text in _examples(f)}
+    # Every training file, nlu_data/nlu/annotated.yml (the inbox's export) included.
+    training = {_folded(text) for f in (ROOT / "nlu_data").rglob("*.yml") for _, text in _examples(f)}
     texts = _heldout_texts(heldout)
-    assert len(texts) >= 300
+    assert len(texts) >= HAND_WRITTEN_MINIMUM.get(heldout.name, 0)
     overlap = sorted({t for t in texts if _folded(t) in training})
     assert not overlap, f"{len(overlap)} held-out messages are in the training data: {overlap[:10]}"
 

@@ -13,10 +13,14 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.appeals import AppealStore
+from bot.capture.personal_data import CapturedMessagesHook
+from bot.capture.stream import RecentRecords
+from bot.capture.record import pseudonym_key
 from bot.console import privacy
 from bot.console.accounts import AccountStore
 from bot.console.appkeys import (ACCOUNTS, APPEALS, AUDIT, ESCALATIONS, HTTP, NOTIFIER, PERSONAL_DATA, RASA,
                                  REDIS, REPLIES, RUNTIME, SESSIONS, SETTINGS, THROTTLE)
+from bot.console.appkeys import INBOX_RECORDS
 from bot.console.audit import AuditLog
 from bot.console.auth import ACCOUNT, auth_middleware
 from bot.console.csrf import csrf_middleware
@@ -42,6 +46,8 @@ logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
+
+INBOX_SCAN_LIMIT = 20_000  # newest captured messages the NLU inbox shows (the stream keeps CAPTURE_STREAM_MAXLEN)
 
 # Scripts and styles come only from /static (no inline code), pictures also as data: URLs.
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -106,7 +112,10 @@ async def stores_ctx(app: web.Application) -> AsyncIterator[None]:
     app[AUDIT] = AuditLog(redis, keys)
     app[REPLIES] = StaffReplies(redis, keys)
     trackers = EventLogTrackerHook(redis, keys, app[SETTINGS].retention_days * 24 * 3600)
+    # The captured messages (NLU inbox stream) follow the conversation on export, erasure and sweep.
+    trackers = CapturedMessagesHook(trackers, redis, keys, pseudonym_key(app[SETTINGS].wechat_secret))
     app[PERSONAL_DATA] = PersonalData(redis, keys, app[APPEALS], app[ESCALATIONS], trackers)
+    app[INBOX_RECORDS] = RecentRecords(redis, keys, INBOX_SCAN_LIMIT)
     yield
 
 

@@ -6,6 +6,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.appeals import AppealStore
+from bot.capture.stream import RecentRecords
 from bot.console.accounts import AccountStore
 from bot.console.audit import AuditLog
 from bot.console.rasa_api import RasaClient
@@ -32,3 +33,4 @@ THROTTLE = web.AppKey("throttle", LoginThrottle)
 AUDIT = web.AppKey("audit", AuditLog)
 REPLIES = web.AppKey("staff_replies", StaffReplies)
 PERSONAL_DATA = web.AppKey("personal_data", PersonalData)
+INBOX_RECORDS = web.AppKey("inbox_records", RecentRecords)  # the NLU inbox's cache of the capture stream

@@ -51,6 +51,8 @@ ACTION_LABELS = {
     "change_password": "修改密码",
     "ack_warning": "签收预警",
     "export_insight_report": "导出研判报表",
+    "nlu_annotate": "标注NLU消息",
+    "nlu_export": "导出到训练数据",
 }
 
 

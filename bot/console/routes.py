@@ -7,6 +7,7 @@ from aiohttp import web
 
 from bot.console import auth, views_admin, views_appeals, views_conversation, views_orders, views_privacy, views_queue
 from bot.console import views_insight, views_insight_warnings
+from bot.console import views_inbox
 
 
 async def healthz(request: web.Request) -> web.StreamResponse:
@@ -79,6 +80,13 @@ def setup_routes(app: web.Application, static_dir: Path) -> None:
         web.get("/api/insight/warnings", views_insight_warnings.warnings_api, name="api_insight_warnings"),
         web.get("/api/insight/warnings/{warning_id}", views_insight_warnings.warning_api, name="api_insight_warning"),
         web.post("/api/insight/warnings/{warning_id}/ack", views_insight_warnings.acknowledge, name="api_insight_ack"),
+
+        # NLU inbox (issue 12, admins only): captured messages, annotations, export to training data.
+        web.get("/admin/nlu-inbox", views_inbox.inbox_page, name="nlu_inbox"),
+        web.post("/admin/nlu-inbox/export", views_inbox.export_form, name="nlu_inbox_export"),
+        web.get("/api/nlu-inbox", views_inbox.inbox_api, name="api_nlu_inbox"),
+        web.post("/api/nlu-inbox/annotations", views_inbox.annotate_api, name="api_nlu_annotate"),
+        web.post("/api/nlu-inbox/export", views_inbox.export_api, name="api_nlu_export"),
 
         web.static("/static", static_dir, name="static"),
     ])
