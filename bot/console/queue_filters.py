@@ -102,7 +102,7 @@ def _assignee(value: Optional[str], me: str) -> Optional[str]:
         return me
     if value == NOBODY:
         return NOBODY
-    username = normalize_username(value.removeprefix("staff:"))
+    username = normalize_username(value.strip().lower().removeprefix("staff:"))
     if not username:
         raise FilterError(f"筛选条件“承办人”的值“{_shown(value)}”无效：请填写工作人员的用户名，"
                           f"或 me（我的）、none（无人承办）。")
