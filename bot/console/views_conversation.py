@@ -219,7 +219,8 @@ async def add_note(request: web.Request) -> web.StreamResponse:
     """内部备注: kept for staff only; it is never handed to the outbox (WeChat) or to Rasa."""
     conversation = await _load(request, acting=True)
     account = current_account(request)
-    text = str((await request.post()).get("text", ""))
+    # Its own field name: a script or test filling "text" can never put a note in the reply box.
+    text = str((await request.post()).get("note", ""))
     try:
         note = await request.app[NOTES].add(conversation.openid, account.username, text)
     except NoteError as error:

@@ -24,12 +24,12 @@ async def taken(console, sign_in, escalations, username="chaoyang"):
 async def test_a_note_never_reaches_the_worker_while_a_reply_does(console, sign_in, escalations, wechat, fake_rasa,
                                                                    audit, keys):
     token = await taken(console, sign_in, escalations)
-    noted = await console.post(f"/conversations/{WORKER}/notes", data={"csrf_token": token, "text": NOTE})
+    noted = await console.post(f"/conversations/{WORKER}/notes", data={"csrf_token": token, "note": NOTE})
     html = await noted.text()
     assert noted.status == 200 and "内部备注已保存（职工看不到）" in html and NOTE in html
     replied = await console.post(f"/conversations/{WORKER}/reply", data={"csrf_token": token, "text": REPLY})
     assert replied.status == 200
-    api = await console.post(f"/api/conversations/{WORKER}/notes", data={"csrf_token": token, "text": "第二条备注"})
+    api = await console.post(f"/api/conversations/{WORKER}/notes", data={"csrf_token": token, "note": "第二条备注"})
     assert api.status == 200 and (await api.json())["note"]["text"] == "第二条备注"
 
     sent = await sim_messages(wechat, WORKER)
@@ -58,14 +58,14 @@ async def test_the_boxes_say_who_will_read_them(console, sign_in, escalations):
 
 async def test_bad_notes_and_notes_outside_the_remit(console, sign_in, escalations, redis, keys):
     token = await taken(console, sign_in, escalations)
-    empty = await console.post(f"/api/conversations/{WORKER}/notes", data={"csrf_token": token, "text": "  "})
+    empty = await console.post(f"/api/conversations/{WORKER}/notes", data={"csrf_token": token, "note": "  "})
     assert empty.status == 400 and "不能为空" in (await empty.json())["message"]
-    long = await console.post(f"/api/conversations/{WORKER}/notes", data={"csrf_token": token, "text": "字" * 1001})
+    long = await console.post(f"/api/conversations/{WORKER}/notes", data={"csrf_token": token, "note": "字" * 1001})
     assert long.status == 400
-    forged = await console.post(f"/api/conversations/{WORKER}/notes", data={"csrf_token": "forged", "text": "x"})
+    forged = await console.post(f"/api/conversations/{WORKER}/notes", data={"csrf_token": "forged", "note": "x"})
     assert forged.status == 403
     token = await sign_in("haidian")
-    other = await console.post(f"/api/conversations/{WORKER}/notes", data={"csrf_token": token, "text": "越权"})
+    other = await console.post(f"/api/conversations/{WORKER}/notes", data={"csrf_token": token, "note": "越权"})
     assert other.status == 403
     assert await redis.llen(keys.console_conversation_notes(WORKER)) == 0, "nothing was written"
 
