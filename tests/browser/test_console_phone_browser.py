@@ -6,13 +6,16 @@ gets the reply, never the note. Screenshots of the queue and a conversation at 1
 and 390×844 go to the test results folder."""
 from __future__ import annotations
 
+import itertools
 import re
+import time
 
 import pytest
 from redis.asyncio import Redis
 
-from bot.appeals import AppealStore
+from bot.appeals import AppealStore, Status
 from bot.console.canned_replies import CannedReplies
+from bot.escalations import EscalationStore
 from bot.redis_keys import RedisKeys
 from tests.browser.conftest import PREFIX, sign_in
 from tests.browser.layout_probe import PROBE
@@ -23,24 +26,25 @@ PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1366, "height": 768}
 NOTE = "内部：单位疑似已转移资产，先核实再答复（不要告诉职工）"
 CANNED = "请问您所在单位的全称是？在哪个区？"
+NAMES = itertools.cycle(["张师傅", "李大姐", "王建国"])
 
 
 @pytest.fixture
 async def stores(console_env):
     redis = Redis.from_url(console_env["REDIS_URL"], decode_responses=True)
     keys = RedisKeys(PREFIX)
-    yield AppealStore(redis, keys), CannedReplies(redis, keys)
+    yield AppealStore(redis, keys), CannedReplies(redis, keys), EscalationStore(redis, keys)
     await redis.close(close_connection_pool=True)
 
 
 @pytest.fixture
 async def waiting_worker(stack, stores):
-    """A worker of 朝阳区 (an earlier appeal under the name 张师傅) who asked for a person."""
-    appeals, canned = stores
+    """A worker of 朝阳区 (an earlier appeal under their name) who asked for a person."""
+    appeals, canned, escalations = stores
     person = Worker(stack)
     appeal = await appeals.create(description="从9月开始就没发工资，我们五六个人每人欠四五千", category="wage_arrears",
                                   district="朝阳区", employer="北京老王装饰工程有限公司", headcount=6,
-                                  openid=person.openid, name="张师傅", phone="13812345678")
+                                  openid=person.openid, name=next(NAMES), phone="13812345678")
     await appeals.create(description="公司要求每天加班到晚上十点，没有加班费，已经持续两个多月了", category="overtime_pay",
                          district="海淀区", employer="海淀某电商公司", openid="o_phone_haidian")
     if not any(reply.text == CANNED for reply in await canned.list()):
@@ -48,6 +52,7 @@ async def waiting_worker(stack, stores):
     await person.says("老板三个月没发工资了")
     assert "工作人员" in await person.says("我要找人工")
     yield person, appeal
+    await escalations.release(person.openid)  # out of the queue of the tests that follow
     await person.close()
 
 
@@ -97,7 +102,7 @@ async def test_every_page_fits_a_phone_for_every_role(browser, console_url, staf
 
 
 async def test_sla_countdown_ticks_and_reads_without_scripts(browser, console_url, staff, waiting_worker):
-    worker, _ = waiting_worker
+    worker, appeal = waiting_worker
     row = f'tr[data-id="conversation:{worker.openid}"]'
     context, tab = await _tab(browser, DESK)
     await tab.clock.install()
@@ -106,7 +111,7 @@ async def test_sla_countdown_ticks_and_reads_without_scripts(browser, console_ur
     await sign_in(tab, console_url, "chaoyang")
     sla = tab.locator(f"{row} .sla")
     assert re.fullmatch(r"剩 1[45] 分钟", (await sla.inner_text()).strip())
-    assert "转人工" in await tab.inner_text(f"{row} .col-kind") and "张师傅" in await tab.inner_text(row)
+    assert "转人工" in await tab.inner_text(f"{row} .col-kind") and appeal.name in await tab.inner_text(row)
     await tab.clock.fast_forward("20:00")  # past the 15 minutes of a handover, polls paused with the clock
     await tab.wait_for_function(f"document.querySelector('{row} .sla').textContent.startsWith('已超时')")
     assert "sla-overdue" in await sla.get_attribute("class")
@@ -118,16 +123,41 @@ async def test_sla_countdown_ticks_and_reads_without_scripts(browser, console_ur
     await context.close()
 
 
-async def test_canned_reply_note_and_reply_with_screenshots(browser, console_url, staff, stack, waiting_worker,
-                                                            test_results):
+async def _a_days_work(stores) -> list:
+    """Other items of 朝阳区's queue, so the pictures show the kinds side by side."""
+    appeals, _, escalations = stores
+    now = time.time()
+    late = AppealStore(appeals.redis, appeals.keys, clock=lambda: now - 30 * 3600)
+    await late.create(description="公司要求每天加班到晚上十点，没有加班费", category="overtime_pay", district="朝阳区",
+                      employer="朝阳某电商公司", openid="o_phone_late")  # past its one day: 督办
+    assigned = await appeals.create(description="上班路上被车撞了，公司不给报工伤", category="work_injury",
+                                    district="朝阳区", employer="朝阳某建筑公司", openid="o_phone_injury", name="赵师傅")
+    await appeals.transition(assigned.ticket_id, Status.ASSIGNED, "staff:city", "请朝阳区核实", assignee="chaoyang")
+    await escalations.escalate("o_phone_busy", "system_busy", excerpt="工伤认定要多久？", district="朝阳区")
+    return ["o_phone_busy"]
+
+
+async def test_canned_reply_note_and_reply_with_screenshots(browser, console_url, staff, stack, stores,
+                                                            waiting_worker, test_results):
     worker, appeal = waiting_worker
+    escalated = await _a_days_work(stores)
+    try:
+        await _work_a_conversation(browser, console_url, stack, worker, appeal.name, test_results)
+    finally:
+        for openid in escalated:
+            await stores[2].release(openid)
+
+
+async def _work_a_conversation(browser, console_url, stack, worker, name, test_results):
     context, tab = await _tab(browser, DESK)
     await sign_in(tab, console_url, "chaoyang")
     await tab.wait_for_timeout(500)
     await tab.screenshot(path=str(test_results / "queue_1366x768.png"), full_page=True)
+    assert (await tab.evaluate(PROBE))["squeezed"] == [], "no squeezed text at a desk either"
+    assert re.search(r"职工-[0-9A-F]{4}", await tab.inner_text("#queue")), "a worker without a name: pseudonym"
     await tab.locator(f'tr[data-id="conversation:{worker.openid}"] a.row-link').click()
     await tab.wait_for_url(f"**/conversations/{worker.openid}")
-    assert "张师傅" in await tab.inner_text("h1") and worker.openid not in await tab.inner_text("body")
+    assert name in await tab.inner_text("h1") and worker.openid not in await tab.inner_text("body")
     await tab.click("button:has-text('接管')")
     assert "已接管" in await tab.inner_text(".flash")
 
@@ -143,6 +173,7 @@ async def test_canned_reply_note_and_reply_with_screenshots(browser, console_url
     messages = await sim_messages(stack, worker.openid, 1)
     assert CANNED in messages and not any(NOTE in message for message in messages)
     await tab.screenshot(path=str(test_results / "conversation_1366x768.png"), full_page=True)
+    assert (await tab.evaluate(PROBE))["squeezed"] == []
     await context.close()
 
     context, tab = await _tab(browser, PHONE)
