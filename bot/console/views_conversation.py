@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from typing import Optional
 
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.console import privacy, scoping, transcript
+from bot.console import privacy, queue_sla, scoping, transcript
 from bot.console.appkeys import APPEALS, AUDIT, CANNED, ESCALATIONS, LABELS, NOTES, RASA, REPLIES, RUNTIME
 from bot.console.conversation_notes import NOTE_MAX, NoteError
 from bot.console.auth import client_address, current_account
@@ -57,12 +58,16 @@ async def _view_context(request: web.Request, conversation: scoping.Conversation
     escalation = conversation.escalation if current else None
     taken_by_me = bool(escalation and escalation.state == "taken" and escalation.staff == account.actor)
     canned = await request.app[CANNED].list() if taken_by_me else []
+    deadline, now = _sla_deadline(escalation), time.time()
     chosen = await request.app[CANNED].get(request.query.get("canned")) if taken_by_me else None
     return {
         # The worker by name or pseudonym, never by OpenID (worker_labels.py).
         "worker_label": await request.app[LABELS].label(conversation.openid, conversation.appeals),
         # Internal notes belong to the current piece, like the slots: only when it is in the remit.
         "notes": await request.app[NOTES].list(conversation.openid) if current else [],
+        "sla_deadline": deadline,
+        "sla_text": queue_sla.countdown(deadline, now),
+        "sla_overdue": queue_sla.is_overdue(deadline, now),
         "canned_replies": canned,
         "reply_prefill": chosen.text if chosen else "",
         "note_max": NOTE_MAX,
@@ -79,6 +84,14 @@ async def _view_context(request: web.Request, conversation: scoping.Conversation
         "rasa_error": rasa_error,
         "reply_max": REPLY_MAX,
     }
+
+
+def _sla_deadline(escalation: Optional[Escalation]) -> Optional[float]:
+    """When someone must take the waiting conversation over (the queue's SLA); None once taken."""
+    if escalation is None:
+        return None
+    kind = queue_sla.conversation_type(escalation.reason, escalation.priority)
+    return queue_sla.conversation_deadline(kind, escalation.since, escalation.state == "taken")
 
 
 async def conversation_page(request: web.Request) -> web.StreamResponse:

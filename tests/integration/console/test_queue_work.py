@@ -153,6 +153,9 @@ async def test_sla_deadlines_countdowns_and_order(console, sign_in, redis, keys)
     rows = data["rows_html"]
     assert re.search(r'class="sla sla-overdue" data-deadline="\d+"[^>]*>已超时 1 天', rows)
     assert "督办" in rows and "超时" in rows and "已接管" in rows
+    page = await (await console.get("/conversations/o_named")).text()
+    assert re.search(r'接管时限 <span class="sla sla-overdue" data-deadline="\d+">已超时 2[45] 分钟', page)
+    assert "接管时限" not in await (await console.get("/conversations/o_taken")).text()
 
 
 async def test_workers_are_named_never_by_openid(console, sign_in, redis, keys):
