@@ -125,3 +125,13 @@ async def test_staff_insert_canned_replies_into_a_conversation_they_took(console
     assert re.search(r'<textarea id="reply-text"[^>]*>请问您所在单位的全称是？</textarea>', filled)
     unknown = await (await console.get(f"/conversations/{WORKER}?canned=%3Cx%3E")).text()
     assert re.search(r'<textarea id="reply-text"[^>]*></textarea>', unknown)
+
+
+async def test_markup_in_canned_replies_and_notes_stays_text(console, sign_in, escalations, redis, keys):
+    evil = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
+    await CannedReplies(redis, keys).create("坏" + evil[:20], evil, "admin")
+    token = await taken(console, sign_in, escalations)
+    await console.post(f"/conversations/{WORKER}/notes", data={"csrf_token": token, "note": evil})
+    html = await (await console.get(f"/conversations/{WORKER}")).text()
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert 'data-canned-text="&#34;&gt;&lt;script&gt;' in html
