@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Optional
 
-from bot.appeals.status import STEP_LIMIT  # noqa: F401  (the appeals' half of the table, re-exported)
-
 MINUTE = 60
 
 # Queue item types, as the filter and the page name them.

@@ -119,7 +119,7 @@ async def test_staff_insert_canned_replies_into_a_conversation_they_took(console
     assert "询问单位" not in before, "offered only with the reply box, after taking over"
     await taken(console, sign_in, escalations)
     html = await (await console.get(f"/conversations/{WORKER}")).text()
-    assert f'data-canned-text="请问您所在单位的全称是？"' in html and f'href="?canned={reply.id}#reply-text"' in html
+    assert 'data-canned-text="请问您所在单位的全称是？"' in html and f'href="?canned={reply.id}#reply-text"' in html
     # Without scripts the link asks the server for the reply box already filled in.
     filled = await (await console.get(f"/conversations/{WORKER}?canned={reply.id}")).text()
     assert re.search(r'<textarea id="reply-text"[^>]*>请问您所在单位的全称是？</textarea>', filled)
