@@ -3,9 +3,13 @@ reply, never the note); 常用回复 are managed by admins only, audited, and in
 staff member who took the conversation over."""
 from __future__ import annotations
 
+import json
 import re
+import time
 
 from bot.console.canned_replies import CannedReplies
+from bot.console.conversation_notes import ConversationNotes
+from bot.retention import RetentionSweep
 from tests.integration.console.conftest import sim_messages
 
 WORKER = "o_worker_notes"
@@ -135,3 +139,12 @@ async def test_markup_in_canned_replies_and_notes_stays_text(console, sign_in, e
     html = await (await console.get(f"/conversations/{WORKER}")).text()
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert 'data-canned-text="&#34;&gt;&lt;script&gt;' in html
+
+
+async def test_notes_older_than_the_retention_period_are_swept(redis, keys):
+    key = keys.console_conversation_notes(WORKER)
+    await redis.rpush(key, json.dumps({"at": time.time() - 200 * 86400, "staff": "chaoyang", "text": "旧备注"}))
+    await ConversationNotes(redis, keys).add(WORKER, "chaoyang", "新备注")
+    summary = await RetentionSweep(redis, keys, retention_days=180).run()
+    assert summary["staff_notes_removed"] == 1
+    assert [note["text"] for note in await ConversationNotes(redis, keys).list(WORKER)] == ["新备注"]
