@@ -10,10 +10,13 @@ from typing import Optional
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.console import privacy, queue_sla, scoping, transcript
-from bot.console.appkeys import APPEALS, AUDIT, CANNED, ESCALATIONS, LABELS, NOTES, RASA, REPLIES, RUNTIME
-from bot.console.conversation_notes import NOTE_MAX, NoteError
+from bot.console import privacy, scoping, transcript
+from bot.console.appkeys import APPEALS, AUDIT, ESCALATIONS, RASA, REPLIES, RUNTIME
 from bot.console.auth import client_address, current_account
+# Staff work-order basics (notes, canned replies, labels, SLA): own lines, apart from the channel imports.
+from bot.console import queue_sla
+from bot.console.appkeys import CANNED, LABELS, NOTES
+from bot.console.conversation_notes import NOTE_MAX, NoteError
 from bot.console.rasa_api import RasaUnavailable
 from bot.console.responses import Refusal, wants_json
 from bot.console.sessions import get_session
