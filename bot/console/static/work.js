@@ -31,6 +31,8 @@
     });
   }
   window.setInterval(tick, MINUTE * 1000);
+  // A page restored from the back/forward cache shows stale server text: recount at once.
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { tick(); } });
 
   // 常用回复: a button per reply puts its text into the reply box at the cursor. Without
   // scripts the same buttons are links (?canned=<id>) that the server answers prefilled.
