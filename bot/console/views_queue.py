@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass
-from typing import List, Optional
+from typing import Dict, List, Optional
 from urllib.parse import urlencode
 
 import aiohttp_jinja2
 from aiohttp import web
 
 from bot.appeals import CATEGORY_LABELS, Appeal, Status
-from bot.console import presentation, privacy, queue_filters, queue_sla, scoping
+from bot.console import presentation, privacy, queue_filters, queue_sla, scoping, staff_directory
 from bot.console.accounts import Account
 from bot.console.appkeys import ACCOUNTS, APPEALS, ESCALATIONS, LABELS
 from bot.console.auth import current_account
@@ -69,6 +69,7 @@ class QueueItem:
 async def build_queue(request: web.Request, account: Account) -> List[QueueItem]:
     appeals_store, escalations = request.app[APPEALS], request.app[ESCALATIONS]
     labels = request.app[LABELS]
+    names = await staff_directory.display_names(request.app[ACCOUNTS])  # 承办人 by display name
     now = time.time()
     items: List[QueueItem] = []
     for escalation in await escalations.waiting(limit=500):
@@ -77,13 +78,13 @@ async def build_queue(request: web.Request, account: Account) -> List[QueueItem]
         if scoping.can_see_district(account, district):
             visible = [appeal for appeal in filed if scoping.can_see_appeal(account, appeal)]
             worker = await labels.label(escalation.openid, visible)
-            items.append(_conversation_item(escalation, district, visible, worker, now))
+            items.append(_conversation_item(escalation, district, visible, worker, now, names))
     # One crisis is one item: an emergency appeal shown with its waiting conversation is not repeated.
     with_conversation = {item.ticket for item in items if item.ticket and item.priority == "emergency"}
     for status in OPEN_STATUSES:
         for appeal in await scoping.appeals_in_remit(appeals_store, account, limit=PER_STATUS, status=status):
             if appeal.ticket_id not in with_conversation:
-                items.append(_appeal_item(appeal, now, await labels.for_appeal(appeal)))
+                items.append(_appeal_item(appeal, now, await labels.for_appeal(appeal), names))
     return sorted(items, key=lambda item: item.rank)
 
 
@@ -92,7 +93,7 @@ def _username(actor: Optional[str]) -> Optional[str]:
 
 
 def _conversation_item(escalation: Escalation, district: Optional[str], visible: List[Appeal], worker: str,
-                       now: float) -> QueueItem:
+                       now: float, names: Dict[str, str]) -> QueueItem:
     kind = queue_sla.conversation_type(escalation.reason, escalation.priority)
     deadline = queue_sla.conversation_deadline(kind, escalation.since, escalation.state == "taken")
     named = next((appeal for appeal in visible if appeal.ticket_id == escalation.ticket_id), None)
@@ -106,7 +107,7 @@ def _conversation_item(escalation: Escalation, district: Optional[str], visible:
         district=district,
         overdue=queue_sla.is_overdue(deadline, now),
         state=presentation.STATE_LABELS.get(escalation.state, escalation.state),
-        staff=presentation.actor_label(escalation.staff) or None,
+        staff=staff_directory.staff_label(names, _username(escalation.staff)) or None,
         ticket=escalation.ticket_id,
         summary=privacy.mask_text(escalation.excerpt or "")[:80],
         type=kind,
@@ -118,7 +119,7 @@ def _conversation_item(escalation: Escalation, district: Optional[str], visible:
     )
 
 
-def _appeal_item(appeal: Appeal, now: float, worker: str) -> QueueItem:
+def _appeal_item(appeal: Appeal, now: float, worker: str, names: Dict[str, str]) -> QueueItem:
     priority = "emergency" if appeal.emergency else "urgent" if appeal.urgent else "normal"
     summary = presentation.category_label(appeal.category)
     if appeal.employer:
@@ -135,14 +136,13 @@ def _appeal_item(appeal: Appeal, now: float, worker: str) -> QueueItem:
         district=appeal.district,
         overdue=appeal.overdue(now),
         state=appeal.status.label,
-        # The assignee field is staff-orders' (承办人): read it if present, whatever its form.
-        staff=presentation.actor_label(getattr(appeal, "assignee", None)) or None,
+        staff=staff_directory.staff_label(names, _username(appeal.assignee)) or None,
         ticket=appeal.ticket_id,
         summary=privacy.mask_text(appeal.description)[:80],
         type=queue_sla.appeal_type(appeal.emergency),
         status=appeal.status.value,
         category=appeal.category,
-        assignee=_username(getattr(appeal, "assignee", None)),
+        assignee=_username(appeal.assignee),
         deadline=appeal.due_at,
         worker=worker,
     )

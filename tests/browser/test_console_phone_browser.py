@@ -20,7 +20,7 @@ from bot.redis_keys import RedisKeys
 from tests.browser.conftest import PREFIX, sign_in
 from tests.browser.layout_probe import PROBE
 from tests.browser.test_console_browser import sim_messages
-from tests.integration.test_appeals_conversation import Worker
+from tests.integration.wechat_worker import Worker
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1366, "height": 768}

@@ -72,6 +72,8 @@ async def test_each_filter_and_their_combination(console, sign_in, redis, keys):
     # A conversation takes the category of the appeal it is about.
     assert set(await ids(console, "?category=wage_arrears")) == {q["named"], q["named_appeal"]}
     assert set(await ids(console, "?assignee=chaoyang")) == {q["taken"], q["assigned"]}
+    shown = {i["id"]: i["staff"] for i in (await (await console.get("/api/queue?assignee=chaoyang")).json())["items"]}
+    assert shown == {q["taken"]: "朝阳王", q["assigned"]: "朝阳王"}, "承办人 by display name"
     none = set(await ids(console, "?assignee=none"))
     assert q["taken"] not in none and q["assigned"] not in none and q["fresh"] in none
     assert set(await ids(console, "?overdue=1")) == {q["named"], q["late"]}  # not busy: 10 of its 30 min
