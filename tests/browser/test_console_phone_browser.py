@@ -26,7 +26,11 @@ PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1366, "height": 768}
 NOTE = "内部：单位疑似已转移资产，先核实再答复（不要告诉职工）"
 CANNED = "请问您所在单位的全称是？在哪个区？"
-NAMES = itertools.cycle(["张师傅", "李大姐", "王建国"])
+# Each worker a different name and employers: the package's other tests watch for clusters
+# (three appeals against one employer raise an insight warning).
+WORKERS = itertools.cycle([("张师傅", "北京老王装饰工程有限公司", "海淀明达科技有限公司"),
+                           ("李大姐", "顺意货运有限公司", "海淀华星超市"),
+                           ("王建国", "京南彩钢板厂", "海淀青松物业公司")])
 
 
 @pytest.fixture
@@ -42,11 +46,12 @@ async def waiting_worker(stack, stores):
     """A worker of 朝阳区 (an earlier appeal under their name) who asked for a person."""
     appeals, canned, escalations = stores
     person = Worker(stack)
+    name, employer, elsewhere = next(WORKERS)
     appeal = await appeals.create(description="从9月开始就没发工资，我们五六个人每人欠四五千", category="wage_arrears",
-                                  district="朝阳区", employer="北京老王装饰工程有限公司", headcount=6,
-                                  openid=person.openid, name=next(NAMES), phone="13812345678")
+                                  district="朝阳区", employer=employer, headcount=6,
+                                  openid=person.openid, name=name, phone="13812345678")
     await appeals.create(description="公司要求每天加班到晚上十点，没有加班费，已经持续两个多月了", category="overtime_pay",
-                         district="海淀区", employer="海淀某电商公司", openid="o_phone_haidian")
+                         district="海淀区", employer=elsewhere, openid="o_phone_haidian")
     if not any(reply.text == CANNED for reply in await canned.list()):
         await canned.create("询问单位和区", CANNED, "admin")
     await person.says("老板三个月没发工资了")
@@ -129,9 +134,9 @@ async def _a_days_work(stores) -> list:
     now = time.time()
     late = AppealStore(appeals.redis, appeals.keys, clock=lambda: now - 30 * 3600)
     await late.create(description="公司要求每天加班到晚上十点，没有加班费", category="overtime_pay", district="朝阳区",
-                      employer="朝阳某电商公司", openid="o_phone_late")  # past its one day: 督办
+                      employer="朝阳星光餐饮店", openid="o_phone_late")  # past its one day: 督办
     assigned = await appeals.create(description="上班路上被车撞了，公司不给报工伤", category="work_injury",
-                                    district="朝阳区", employer="朝阳某建筑公司", openid="o_phone_injury", name="赵师傅")
+                                    district="朝阳区", employer="朝阳鸿运建材厂", openid="o_phone_injury", name="赵师傅")
     await appeals.transition(assigned.ticket_id, Status.ASSIGNED, "staff:city", "请朝阳区核实", assignee="chaoyang")
     await escalations.escalate("o_phone_busy", "system_busy", excerpt="工伤认定要多久？", district="朝阳区")
     return ["o_phone_busy"]
