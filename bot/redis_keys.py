@@ -134,6 +134,19 @@ class RedisKeys:
         """Hashes of one account's live sessions: revoked together on a password change."""
         return f"{self.prefix}console:account-sessions:{username}"
 
+    # Staff work-order basics (canned replies, internal notes, worker pseudonyms).
+    def console_canned_replies(self) -> str:
+        """常用回复 managed by admins: a hash of reply id -> JSON."""
+        return f"{self.prefix}console:canned-replies"
+
+    def console_conversation_notes(self, openid: str) -> str:
+        """Internal staff notes on one worker's conversation, oldest first; never sent to the worker."""
+        return f"{self.prefix}console:conversation-notes:{openid}"
+
+    def console_pseudonym_key(self) -> str:
+        """The random key behind workers' short pseudonyms (职工-3F9A), made once per deployment."""
+        return f"{self.prefix}console:pseudonym-key"
+
     def console_staff_replies(self, openid: str) -> str:
         """What staff wrote to one worker from the console, oldest first (for the transcript)."""
         return f"{self.prefix}console:replies:{openid}"
@@ -161,6 +174,7 @@ class RedisKeys:
         return {
             "escalation": self.handoff(openid),
             "staff_replies": self.console_staff_replies(openid),
+            "staff_notes": self.console_conversation_notes(openid),
             "media": self.wechat_media(openid),
             "location": self.wechat_location(openid),
             "follower": self.wechat_follower(openid),

@@ -82,6 +82,7 @@ class RetentionSweep:
         if dry_run:
             return summary
         summary["staff_replies_removed"] = await self._trim_lists(self._keys.console_staff_replies("*"), cutoff)
+        summary["staff_notes_removed"] = await self._trim_lists(self._keys.console_conversation_notes("*"), cutoff)
         summary["media_removed"] = await self._trim_lists(self._keys.wechat_media("*"), cutoff)
         summary["alerts_erased"] = await rewrite_alerts(
             self._redis, self._keys, lambda alert: None if float(alert.get("at") or 0) < cutoff else alert)

@@ -32,6 +32,11 @@ from bot.console.insight_task import insight_ctx
 from bot.console.routes import setup_routes
 from bot.console.sessions import SESSION, Handler, SessionStore, session_middleware
 from bot.console.staff_replies import StaffReplies
+# Staff work-order basics: canned replies, internal notes, worker labels.
+from bot.console.appkeys import CANNED, LABELS, NOTES
+from bot.console.canned_replies import CannedReplies
+from bot.console.conversation_notes import ConversationNotes
+from bot.console.worker_labels import WorkerLabels
 from bot.console.throttle import LoginThrottle
 from bot.districts import CANONICAL
 from bot.escalations import EscalationStore
@@ -116,6 +121,10 @@ async def stores_ctx(app: web.Application) -> AsyncIterator[None]:
     trackers = CapturedMessagesHook(trackers, redis, keys, pseudonym_key(app[SETTINGS].wechat_secret))
     app[PERSONAL_DATA] = PersonalData(redis, keys, app[APPEALS], app[ESCALATIONS], trackers)
     app[INBOX_RECORDS] = RecentRecords(redis, keys, INBOX_SCAN_LIMIT)
+    # Staff work-order basics: canned replies, internal notes, worker labels.
+    app[CANNED] = CannedReplies(redis, keys)
+    app[NOTES] = ConversationNotes(redis, keys)
+    app[LABELS] = WorkerLabels(redis, keys)
     yield
 
 

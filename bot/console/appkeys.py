@@ -9,10 +9,13 @@ from bot.appeals import AppealStore
 from bot.capture.stream import RecentRecords
 from bot.console.accounts import AccountStore
 from bot.console.audit import AuditLog
+from bot.console.canned_replies import CannedReplies
+from bot.console.conversation_notes import ConversationNotes
 from bot.console.rasa_api import RasaClient
 from bot.console.sessions import SessionStore
 from bot.console.staff_replies import StaffReplies
 from bot.console.throttle import LoginThrottle
+from bot.console.worker_labels import WorkerLabels
 from bot.escalations import EscalationStore
 from bot.personal_data import PersonalData
 from bot.settings import Settings
@@ -34,3 +37,7 @@ AUDIT = web.AppKey("audit", AuditLog)
 REPLIES = web.AppKey("staff_replies", StaffReplies)
 PERSONAL_DATA = web.AppKey("personal_data", PersonalData)
 INBOX_RECORDS = web.AppKey("inbox_records", RecentRecords)  # the NLU inbox's cache of the capture stream
+# Staff work-order basics (views_queue, views_conversation, views_canned).
+CANNED = web.AppKey("canned_replies", CannedReplies)
+NOTES = web.AppKey("conversation_notes", ConversationNotes)
+LABELS = web.AppKey("worker_labels", WorkerLabels)

@@ -31,6 +31,11 @@ ACTION_LABELS = {
     "take_over": "接管对话",
     "reply": "回复职工",
     "hand_back": "交还机器人",
+    # Staff work-order basics (canned replies, conversation notes).
+    "create_canned_reply": "新建常用回复",
+    "edit_canned_reply": "修改常用回复",
+    "delete_canned_reply": "删除常用回复",
+    "add_conversation_note": "添加对话备注",
     "view_appeal": "查看诉求",
     "search_appeals": "查询诉求",
     "transition": "变更诉求状态",

@@ -9,6 +9,8 @@ from bot.console import auth, views_admin, views_appeals, views_conversation, vi
 from bot.console import views_insight, views_insight_warnings
 from bot.console import views_inbox
 
+from bot.console import views_canned  # staff work-order basics (canned replies); own line for merges
+
 
 async def healthz(request: web.Request) -> web.StreamResponse:
     return web.json_response({"status": "ok"})
@@ -89,4 +91,13 @@ def setup_routes(app: web.Application, static_dir: Path) -> None:
         web.post("/api/nlu-inbox/export", views_inbox.export_api, name="api_nlu_export"),
 
         web.static("/static", static_dir, name="static"),
+    ])
+    # Staff work-order basics (queue filters live on "/" and /api/queue): notes, canned replies.
+    app.add_routes([
+        web.post("/conversations/{openid}/notes", views_conversation.add_note, name="conversation_note"),
+        web.post("/api/conversations/{openid}/notes", views_conversation.add_note, name="api_conversation_note"),
+        web.get("/admin/canned-replies", views_canned.canned_page, name="canned_replies"),
+        web.post("/admin/canned-replies", views_canned.create, name="canned_reply_create"),
+        web.post("/admin/canned-replies/{reply_id}", views_canned.edit, name="canned_reply_edit"),
+        web.post("/admin/canned-replies/{reply_id}/delete", views_canned.delete, name="canned_reply_delete"),
     ])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from typing import Optional
 
 import aiohttp_jinja2
@@ -12,6 +13,10 @@ from aiohttp import web
 from bot.console import privacy, scoping, transcript
 from bot.console.appkeys import APPEALS, AUDIT, ESCALATIONS, RASA, REPLIES, RUNTIME
 from bot.console.auth import client_address, current_account
+# Staff work-order basics (notes, canned replies, labels, SLA): own lines, apart from the channel imports.
+from bot.console import queue_sla
+from bot.console.appkeys import CANNED, LABELS, NOTES
+from bot.console.conversation_notes import NOTE_MAX, NoteError
 from bot.console.rasa_api import RasaUnavailable
 from bot.console.responses import Refusal, wants_json
 from bot.console.sessions import get_session
@@ -54,11 +59,25 @@ async def _view_context(request: web.Request, conversation: scoping.Conversation
     # The escalation and the slots describe the current piece: shown only when it is in the remit.
     current = conversation.current_visible
     escalation = conversation.escalation if current else None
+    taken_by_me = bool(escalation and escalation.state == "taken" and escalation.staff == account.actor)
+    canned = await request.app[CANNED].list() if taken_by_me else []
+    deadline, now = _sla_deadline(escalation), time.time()
+    chosen = await request.app[CANNED].get(request.query.get("canned")) if taken_by_me else None
     return {
+        # The worker by name or pseudonym, never by OpenID (worker_labels.py).
+        "worker_label": await request.app[LABELS].label(conversation.openid, conversation.appeals),
+        # Internal notes belong to the current piece, like the slots: only when it is in the remit.
+        "notes": await request.app[NOTES].list(conversation.openid) if current else [],
+        "sla_deadline": deadline,
+        "sla_text": queue_sla.countdown(deadline, now),
+        "sla_overdue": queue_sla.is_overdue(deadline, now),
+        "canned_replies": canned,
+        "reply_prefill": chosen.text if chosen else "",
+        "note_max": NOTE_MAX,
         "openid": conversation.openid,
         "district": conversation.district,
         "escalation": escalation,
-        "taken_by_me": bool(escalation and escalation.state == "taken" and escalation.staff == account.actor),
+        "taken_by_me": taken_by_me,
         "paused": transcript.is_paused(tracker or {}),
         "items": items,
         "slots": transcript.slots(tracker or {}, reveal) if current else {},
@@ -68,6 +87,14 @@ async def _view_context(request: web.Request, conversation: scoping.Conversation
         "rasa_error": rasa_error,
         "reply_max": REPLY_MAX,
     }
+
+
+def _sla_deadline(escalation: Optional[Escalation]) -> Optional[float]:
+    """When someone must take the waiting conversation over (the queue's SLA); None once taken."""
+    if escalation is None:
+        return None
+    kind = queue_sla.conversation_type(escalation.reason, escalation.priority)
+    return queue_sla.conversation_deadline(kind, escalation.since, escalation.state == "taken")
 
 
 async def conversation_page(request: web.Request) -> web.StreamResponse:
@@ -84,6 +111,7 @@ async def conversation_api(request: web.Request) -> web.StreamResponse:
     escalation = context["escalation"]
     body = {
         "openid": conversation.openid,
+        "worker_label": context["worker_label"],
         "district": conversation.district,
         "escalation": None if escalation is None else {
             "reason": escalation.reason, "priority": escalation.priority, "since": escalation.since,
@@ -95,6 +123,7 @@ async def conversation_api(request: web.Request) -> web.StreamResponse:
         "appeals": [{"ticket_id": a.ticket_id, "status": a.status.value, "status_label": a.status.label}
                     for a in context["appeals"]],
         "rasa_error": context["rasa_error"],
+        "notes": context["notes"],
     }
     if request.query.get("html"):
         body["transcript_html"] = aiohttp_jinja2.render_string("transcript.html", request, context)
@@ -200,3 +229,18 @@ async def reveal_phone(request: web.Request) -> web.StreamResponse:
     await request.app[AUDIT].record(current_account(request).username, "reveal_phone", _target(conversation.openid),
                                     client_address(request))
     return _done(request, conversation.openid, "已显示完整手机号（10 分钟内有效，此操作已记录）。")
+
+
+async def add_note(request: web.Request) -> web.StreamResponse:
+    """内部备注: kept for staff only; it is never handed to the outbox (WeChat) or to Rasa."""
+    conversation = await _load(request, acting=True)
+    account = current_account(request)
+    # Its own field name: a script or test filling "text" can never put a note in the reply box.
+    text = str((await request.post()).get("note", ""))
+    try:
+        note = await request.app[NOTES].add(conversation.openid, account.username, text)
+    except NoteError as error:
+        raise Refusal(400, "bad_note", str(error)) from None
+    await request.app[AUDIT].record(account.username, "add_conversation_note", _target(conversation.openid),
+                                    client_address(request), length=len(note["text"]))
+    return _done(request, conversation.openid, "内部备注已保存（职工看不到）。", note=note)

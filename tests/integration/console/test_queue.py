@@ -41,8 +41,9 @@ async def test_queue_order_flags_and_closed_appeals(console, sign_in, redis, key
     ]
     flags = {item["id"]: item["overdue"] for item in data["items"]}
     assert flags[f"appeal:{overdue.ticket_id}"] and not flags[f"appeal:{recent.ticket_id}"]
+    assert flags["conversation:o_normal"] and not flags["conversation:o_emergency"]  # 1 h > 15 min; 1 min < 5 min
     assert data["emergencies"] == ["conversation:o_emergency", f"appeal:{emergency.ticket_id}"]
-    assert data["counts"] == {"conversations": 2, "appeals": 4, "emergency": 2, "overdue": 1}
+    assert data["counts"] == {"conversations": 2, "appeals": 4, "emergency": 2, "overdue": 2}
     assert "督办" in data["rows_html"] and "紧急情况" in data["rows_html"]
     first = data["items"][0]
     assert first["priority_label"] == "紧急" and first["reason"] == "紧急情况" and first["waited"] == "1 分钟"
