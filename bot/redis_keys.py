@@ -26,8 +26,16 @@ class RedisKeys:
         return f"{self.prefix}hotline:call:{call_id}"
 
     def hotline_late(self, call_id: str) -> str:
-        """The bot's answer that came after the turn deadline, said at the call's next turn."""
+        """The bot's answers that came after their turn's deadline, said at the call's next turn."""
         return f"{self.prefix}hotline:late:{call_id}"
+
+    def hotline_late_pending(self, call_id: str) -> str:
+        """How many of the call's answers are still being worked out, and since when."""
+        return f"{self.prefix}hotline:late-pending:{call_id}"
+
+    def hotline_call_lock(self, call_id: str) -> str:
+        """Held while one turn of the call changes its state (a late turn and the next one)."""
+        return f"{self.prefix}hotline:call-lock:{call_id}"
 
     def hotline_notices(self, phone: str) -> str:
         """Appeal notices kept for the caller's next call from this number."""

@@ -8,18 +8,20 @@ import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from bot.appeals import AppealStore, Status, queue_label
+from bot.appeals.phones import normalize_mobile
 from bot.escalations import EscalationStore
 from channels.hotline import prompts, protocol, spoken
 from channels.hotline.call_state import CallState, CallStore
 from channels.hotline.protocol import Turn, gather, hangup, say, transfer
+from channels.hotline.responses import spoken_variant
 from channels.hotline.worker_channel import HotlineNotices, sender_id
 
 logger = logging.getLogger(__name__)
 
 LOW_CONFIDENCE = 0.6
 FALLBACK_INTENTS = ("nlu_fallback", "out_of_scope")
-# The menu picks an intent outright (Rasa's `/intent` form); callers' words never start with "/".
-MENU_TEXT = {"2": "/file_appeal"}
+# The menu's choice in the words a caller would use (a `/intent` would become the appeal's text).
+MENU_TEXT = {"2": "我要反映情况"}
 TRANSFER_REASON = "hotline_transfer"
 EMERGENCY_QUEUE, STAFF_QUEUE = "emergency", "staff"
 PHONE_DIGITS = 11
@@ -42,6 +44,7 @@ class CallFlow:
 
     async def handle(self, turn: Turn) -> List[Dict[str, Any]]:
         state = await self.store.load(turn.call_id) or CallState(turn.call_id, turn.caller, turn.callee, time.time())
+        state.last_seq = max(state.last_seq, turn.seq)
         try:
             actions = await self._route(turn, state)
         finally:
@@ -145,16 +148,16 @@ class CallFlow:
         return [say(prompt), gather()]
 
     async def _phone_offer_answered(self, yes: bool, state: CallState) -> List[Dict[str, Any]]:
-        if yes and state.caller:
-            return await self._ask_bot(state.caller, state)
+        if yes and _mobile(state.caller):
+            return await self._ask_bot(_mobile(state.caller), state)
         return [say(prompts.PHONE_ASK), gather(max_digits=PHONE_DIGITS)]
 
     # --- status by caller number ------------------------------------------------------------
     async def _status_by_caller(self, state: CallState) -> List[Dict[str, Any]]:
-        if not state.caller:
+        if not _mobile(state.caller):  # withheld (or a landline, which appeals never record)
             state.awaiting = "ticket"
             return [say(prompts.TICKET_ASK), gather(digits_only=True, max_digits=TICKET_DIGITS)]
-        mine = await self.appeals.list(phone=state.caller, limit=3)
+        mine = await self.appeals.list(phone=_mobile(state.caller), limit=3)
         if not mine:
             state.awaiting = "menu"
             return [say(prompts.STATUS_NONE), gather()]
@@ -196,13 +199,22 @@ class CallFlow:
 
     def _spoken_answer(self, messages: List[Dict[str, Any]], state: CallState) -> List[Dict[str, Any]]:
         asked_phone = any(m.get("utter_action") == "utter_ask_appeal_phone" for m in messages)
-        texts = [m["text"] for m in messages if m.get("text") and m.get("utter_action") != "utter_ask_appeal_phone"]
-        said, state.more = spoken.spoken("\n".join(texts)) if texts else ("", "")
-        actions = [say(said)] if said else []
+        texts = [spoken_variant(m.get("utter_action")) or m["text"] for m in messages
+                 if m.get("text") and m.get("utter_action") != "utter_ask_appeal_phone"]
+        # In a form each message (a note, then the question) is its own short prompt, the
+        # question last and whole; an answer is summarised, with its rules offered on "详细".
+        asking = asked_phone or any(str(m.get("utter_action") or "").startswith("utter_ask_") for m in messages)
+        if asking:
+            state.more = ""
+            actions = [say(spoken.spoken(text, offer="")[0]) for text in texts]
+        else:
+            said, state.more = spoken.spoken("\n".join(texts)) if texts else ("", "")
+            actions = [say(said)] if said else []
         if asked_phone:
-            state.awaiting = "phone_offer" if state.caller else ""
-            actions.append(say(prompts.PHONE_OFFER if state.caller else prompts.PHONE_ASK))
-            return [*actions, gather(max_digits=1 if state.caller else PHONE_DIGITS)]
+            mobile = _mobile(state.caller)
+            state.awaiting = "phone_offer" if mobile else ""
+            actions.append(say(prompts.PHONE_OFFER if mobile else prompts.PHONE_ASK))
+            return [*actions, gather(max_digits=1 if mobile else PHONE_DIGITS)]
         if not actions:
             return [say(prompts.STILL_THERE), gather()]
         return [*actions, _menu_gather(state)]
@@ -231,6 +243,10 @@ class CallFlow:
 
     def _context_url(self, state: CallState) -> str:
         return f"{self.context_base}/conversations/{sender_id(state.call_id)}"
+
+
+def _mobile(number: str) -> Optional[str]:
+    return normalize_mobile(number) if number else None
 
 
 def _yes_or_no(text: str) -> Optional[bool]:

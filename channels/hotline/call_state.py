@@ -34,6 +34,7 @@ class CallState:
     ticket: str = ""
     more: str = ""  # the rest of a long answer, for "详细"
     transferred: str = ""
+    last_seq: int = 0  # the newest turn the flow handled: a late answer to an older one is stale
     transcript: List[Dict[str, Any]] = field(default_factory=list)
 
     def heard(self, who: str, text: str, **extra: Any) -> None:
@@ -78,24 +79,41 @@ class CallStore:
                              ex=CALL_TTL_S)
 
     # --- answers that came after the deadline ------------------------------------------
+    def lock(self, call_id: str):
+        # Long enough for a slow bot turn; a crashed holder's lock expires by itself.
+        return self.redis.lock(self.keys.hotline_call_lock(call_id), timeout=60, blocking_timeout=60)
+
     async def expect_late(self, call_id: str) -> None:
-        await self.redis.set(self.keys.hotline_late(call_id), f"{RUNNING}:{time.time()}", ex=CALL_TTL_S)
+        key = self.keys.hotline_late_pending(call_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hincrby(key, "count", 1)
+            pipe.hsetnx(key, "since", str(time.time()))
+            pipe.expire(key, CALL_TTL_S)
+            await pipe.execute()
 
-    async def put_late(self, call_id: str, actions: List[Dict[str, Any]]) -> None:
-        await self.redis.set(self.keys.hotline_late(call_id), json.dumps(actions, ensure_ascii=False), ex=CALL_TTL_S)
-
-    async def take_late(self, call_id: str, wait_s: float) -> Tuple[Optional[List[Dict[str, Any]]], float]:
-        """(a late answer, once; [] while it is still being worked out; None when none is
-        expected) and for how many seconds the caller has been waiting for it."""
+    async def put_late(self, call_id: str, seq: int, actions: List[Dict[str, Any]]) -> None:
         key = self.keys.hotline_late(call_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.rpush(key, json.dumps({"seq": seq, "actions": actions}, ensure_ascii=False))
+            pipe.expire(key, CALL_TTL_S)
+            pipe.hincrby(self.keys.hotline_late_pending(call_id), "count", -1)
+            await pipe.execute()
+
+    async def take_late(self, call_id: str, wait_s: float) -> Tuple[List[Dict[str, Any]], int, float]:
+        """(the late answers ready, each once, as {"seq", "actions"}; how many are still being worked out; how long
+        the oldest of those has kept the caller waiting), waiting up to `wait_s` for one."""
+        key, pending_key = self.keys.hotline_late(call_id), self.keys.hotline_late_pending(call_id)
         deadline = time.monotonic() + wait_s
         while True:
-            raw = await self.redis.get(key)
-            if raw is None:
-                return None, 0.0
-            if not raw.startswith(RUNNING):
-                await self.redis.delete(key)
-                return json.loads(raw), 0.0
-            if time.monotonic() >= deadline:
-                return [], time.time() - float(raw.partition(":")[2] or 0)
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.lrange(key, 0, -1)
+                pipe.delete(key)
+                pipe.hgetall(pending_key)
+                answers, _, pending = await pipe.execute()
+            count = int(pending.get("count") or 0)
+            if count <= 0 and pending:
+                await self.redis.delete(pending_key)  # all delivered: the next wait starts afresh
+            if answers or count <= 0 or time.monotonic() >= deadline:
+                waited = time.time() - float(pending.get("since") or time.time()) if count > 0 else 0.0
+                return [json.loads(raw) for raw in answers], max(count, 0), waited
             await asyncio.sleep(POLL_S)

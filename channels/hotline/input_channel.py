@@ -163,39 +163,55 @@ class HotlineInput(InputChannel):
         return answer
 
     async def _within_deadline(self, flow: CallFlow, turn: Turn, began: float) -> List[Dict[str, Any]]:
-        late, waited = None, 0.0
+        answers, pending, waited = [], 0, 0.0
         if turn.event not in ("start", "hangup"):
-            late, waited = await self._store.take_late(turn.call_id, min(0.5, self._remaining(began) / 2))
-        if late == []:  # the bot is still working on the caller's last words
+            answers, pending, waited = await self._store.take_late(turn.call_id,
+                                                                   min(0.5, self._remaining(began) / 2))
+        handed = next((answer["actions"][-1] for answer in answers
+                       if answer["actions"] and answer["actions"][-1]["type"] == "transfer"), None)
+        answers = await self._fresh(turn.call_id, answers)
+        late_says = [action for answer in answers for action in answer["actions"] if action["type"] == "say"]
+        if handed is not None:  # a late answer put the caller through (an emergency): that stands
+            return [*late_says, handed]
+        if turn.event == "no_input" and (answers or pending):
+            # The caller was waiting for the bot, not silent.
+            if answers:
+                return [*late_says, answers[-1]["actions"][-1] if answers[-1]["actions"] else gather()]
             if waited > MAX_WAIT_S:
                 return [say(prompts.BUSY), transfer(STAFF_QUEUE, "system_slow", "")]
             return self._holding()
-        work = asyncio.ensure_future(self._run_turn(flow, turn, late))
+        # New words go to the bot now; Rasa answers them after the turn still running.
+        work = asyncio.ensure_future(self._run_turn(flow, turn))
         try:
-            return await asyncio.wait_for(asyncio.shield(work), timeout=self._remaining(began))
+            actions = await asyncio.wait_for(asyncio.shield(work), timeout=self._remaining(began))
         except asyncio.TimeoutError:
             await self._store.expect_late(turn.call_id)
-            self._keep(self._deliver_late(work, turn.call_id))
-            return self._holding()
+            self._keep(self._deliver_late(work, turn.call_id, turn.seq))
+            actions = self._holding()
         except Exception:
             logger.exception("a hotline turn failed")
-            return [say(prompts.BUSY), transfer(STAFF_QUEUE, "system_error", "")]
+            actions = [say(prompts.BUSY), transfer(STAFF_QUEUE, "system_error", "")]
+        return [*late_says, *actions]
 
-    async def _run_turn(self, flow: CallFlow, turn: Turn, late: Optional[list]) -> List[Dict[str, Any]]:
-        if late and turn.event == "no_input":
-            return late  # the caller was waiting for this answer, not silent
-        actions = await flow.handle(turn)
-        if late:
-            return [*[action for action in late if action["type"] == "say"], *actions]
-        return actions
+    async def _fresh(self, call_id: str, answers: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+        """Late answers not overtaken: an answer to older words than the newest handled is stale."""
+        if not answers:
+            return answers
+        state = await self._store.load(call_id)
+        newest = state.last_seq if state else 0
+        return [answer for answer in answers if answer["seq"] >= newest]
 
-    async def _deliver_late(self, work: asyncio.Future, call_id: str) -> None:
+    async def _run_turn(self, flow: CallFlow, turn: Turn) -> List[Dict[str, Any]]:
+        async with self._store.lock(turn.call_id):
+            return await flow.handle(turn)
+
+    async def _deliver_late(self, work: asyncio.Future, call_id: str, seq: int) -> None:
         try:
             actions = await work
         except Exception:
             logger.exception("a slow hotline turn failed")
             actions = [say(prompts.BUSY), transfer(STAFF_QUEUE, "system_error", "")]
-        await self._store.put_late(call_id, actions)
+        await self._store.put_late(call_id, seq, actions)
 
     @staticmethod
     def _holding() -> List[Dict[str, Any]]:

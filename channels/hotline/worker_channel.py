@@ -6,7 +6,9 @@ back (回访 by phone). Callers send no files and share no location.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import time
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -17,14 +19,18 @@ from bot.redis_keys import RedisKeys
 from bot.settings import Settings
 from bot.worker_channels import MediaUnavailable
 
-SENDER_PREFIX = "hotline:"
+SENDER_PREFIX = "hotline-"
+# Appeals and the human queue take worker ids of letters, digits, '_' and '-' (up to 64).
+PLAIN_CALL_ID = re.compile(r"[A-Za-z0-9_-]{1,56}")
 NOTICES_KEPT = 10
 NOTICE_TTL_S = 30 * 24 * 3600
 
 
 def sender_id(call_id: str) -> str:
     """Rasa's sender id of one call: each call is its own conversation (and transcript)."""
-    return f"{SENDER_PREFIX}{call_id}"
+    if PLAIN_CALL_ID.fullmatch(call_id):
+        return f"{SENDER_PREFIX}{call_id}"
+    return f"{SENDER_PREFIX}{hashlib.sha256(call_id.encode()).hexdigest()[:32]}"
 
 
 class HotlineNotices:

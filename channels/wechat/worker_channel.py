@@ -37,8 +37,9 @@ class WeChatWorkers:
         return self._runtime
 
     def owns(self, worker_id: str) -> bool:
-        # Rasa's sender id of a WeChat conversation is the bare OpenID (no channel prefix).
-        return bool(worker_id) and ":" not in worker_id
+        # Rasa's sender id of a WeChat conversation is the bare OpenID: WeChat is the default
+        # channel, asked only after every channel that marks its ids has declined.
+        return bool(worker_id)
 
     async def send_text(self, worker_id: str, text: str) -> bool:
         return await self.runtime.outbox.send(worker_id, text)
