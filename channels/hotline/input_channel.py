@@ -78,6 +78,7 @@ class HotlineInput(InputChannel):
         self._flow: Optional[CallFlow] = None
         self._app: Optional[Sanic] = None
         self._tasks: Set[asyncio.Task] = set()
+        self._chains: Dict[str, asyncio.Future] = {}  # call id → its newest turn running here
 
     def get_output_channel(self) -> OutputChannel:
         return HotlineOutput()  # a call cannot be reached between turns
@@ -202,8 +203,22 @@ class HotlineInput(InputChannel):
         return [answer for answer in answers if answer["seq"] >= newest]
 
     async def _run_turn(self, flow: CallFlow, turn: Turn) -> List[Dict[str, Any]]:
-        async with self._store.lock(turn.call_id):
-            return await flow.handle(turn)
+        """Turns of one call run one at a time and in the order they came: a turn waits for
+        the call's previous one still running here (a Redis lock is not fair, so it alone
+        could let later words overtake earlier ones), and holds the call's lock against
+        another process."""
+        previous = self._chains.get(turn.call_id)
+        mine = asyncio.get_running_loop().create_future()
+        self._chains[turn.call_id] = mine
+        try:
+            if previous is not None:
+                await previous
+            async with self._store.lock(turn.call_id):
+                return await flow.handle(turn)
+        finally:
+            mine.set_result(None)
+            if self._chains.get(turn.call_id) is mine:
+                del self._chains[turn.call_id]
 
     async def _deliver_late(self, work: asyncio.Future, call_id: str, seq: int) -> None:
         try:
