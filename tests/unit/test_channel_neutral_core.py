@@ -41,6 +41,17 @@ def test_every_channel_registers_itself():
     from bot.settings import Settings
     from bot.worker_channels import WorkerChannels, load_channel_plugins
 
-    assert "wechat" in load_channel_plugins()
+    assert {"wechat", "hotline"} <= set(load_channel_plugins())
     channels = WorkerChannels(Settings.from_env())
     assert channels.of("oAbCdEfGhIjK_openid").name == "wechat"
+    assert channels.of("hotline-c-3f9a").name == "hotline"
+    assert channels.of("") is None
+
+
+def test_a_call_id_becomes_a_worker_id_the_appeal_store_accepts():
+    from bot.appeals import validation
+    from channels.hotline.worker_channel import sender_id
+
+    for call_id in ("fs-3f9a", "a.b:c/d", "x" * 80):
+        assert validation.identifier(sender_id(call_id), "openid").startswith("hotline-")
+    assert sender_id("a.b") != sender_id("a:b")
