@@ -242,6 +242,9 @@ class HotlineInput(InputChannel):
                 metadata["worker_phone"] = state.caller
             sender = sender_id(state.call_id)
             await on_new_message(UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata))
+            if any(message.get("utter_action") for message in output.messages):
+                return output.messages, {}  # a response the bot chose: understood, no tracker read needed
+            # Free text (the fallback's question among others): whether the bot understood is in the parse.
             return output.messages, await self._latest_parse(sender)
         return run
 
