@@ -51,7 +51,7 @@ menu: $(STAMP) ## push the official account's menu (channels/wechat/menu.json)
 test: train ## run the whole suite (unit, NLU accuracy gate, conversations, integration)
 	$(PY) -m pytest
 
-bench: train ## NLU, WeChat load, turn cost vs history length (vs Rasa's Redis store), turn profile (py-spy)
+bench: train ## NLU, WeChat load, turn cost vs history length (vs Rasa's Redis store), turn profile (py-spy), hotline calls
 	$(PY) -m benchmarks.bench_nlu
 	$(PY) -m benchmarks.bench_wechat
 	$(PY) -m benchmarks.bench_history
