@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import sys
 
+import aiohttp
+
 from bot.settings import settings_or_exit
 from channels.hotline_sim.ivr import Answer, Call
 
@@ -71,4 +73,10 @@ async def main(argv=None) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except aiohttp.ClientConnectionError:
+        print("连不上热线接口：请先在另一个终端运行 make run（RASA_PORT 要一致）。", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        pass
