@@ -27,7 +27,7 @@ DIGIT_WORDS = "零幺二三四五六七八九"
 NUMBER_WORDS = "零一二三四五六七八九"
 TICKET = re.compile(r"GH(\d{12})")
 # Phone-like: area code + number, or a run of 3+ digits not followed by a quantity word.
-PHONE = re.compile(r"\d{3,4}-\d{7,8}|\d{3,}(?![\d.]*(?:元|块|万|千|百|天|日|个|人|小时|倍|周|岁|%|％|公斤|分钟|次|页|条|家|份|多|余))")
+PHONE = re.compile(r"\d{3,4}-\d{5,8}|\d{3,}(?![\d.]*(?:元|块|万|千|百|天|日|个|人|小时|倍|周|岁|%|％|公斤|分钟|次|页|条|家|份|多|余))")
 YEAR = re.compile(r"(\d{4})(?=年)")
 MONEY_OR_QUANTITY = re.compile(r"(\d+)(?:\.(\d+))?")
 SENTENCE_END = re.compile(r"(?<=[。！？!?])")
