@@ -16,7 +16,7 @@ PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
 PYTHON310 := $(shell for p in $$(command -v python3.10) $$(ls -d $(PYENV_ROOT)/versions/3.10.*/bin/python3.10 2>/dev/null | sort -rV); do \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: help install run train chat admin menu test bench bench-faults lint lock clean migrate
+.PHONY: help install run train chat call admin menu test bench bench-faults lint lock clean migrate
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ run: train ## start Redis, action server, Rasa and console; restart any that die
 chat: $(STAMP) ## talk to the running bot in the terminal over the WeChat protocol
 	$(PY) -m channels.wechat_sim.terminal_chat
 
+call: $(STAMP) ## phone the running bot in the terminal over the hotline protocol (--speak: espeak-ng)
+	$(PY) -m channels.hotline_sim.terminal_phone $(ARGS)
+
 admin: $(STAMP) ## create a console admin: make admin NAME=<username> (asks for the password)
 	$(PY) -m bot.console.create_admin $(NAME)
 
@@ -48,12 +51,13 @@ menu: $(STAMP) ## push the official account's menu (channels/wechat/menu.json)
 test: train ## run the whole suite (unit, NLU accuracy gate, conversations, integration)
 	$(PY) -m pytest
 
-bench: train ## NLU, WeChat load, turn cost vs history length (vs Rasa's Redis store), turn profile (py-spy)
+bench: train ## NLU, WeChat load, turn cost vs history length (vs Rasa's Redis store), turn profile (py-spy), hotline calls
 	$(PY) -m benchmarks.bench_nlu
 	$(PY) -m benchmarks.bench_wechat
 	$(PY) -m benchmarks.bench_history
 	$(PY) -m benchmarks.profile_turn
 	$(PY) -m benchmarks.bench_insight
+	$(PY) -m benchmarks.bench_hotline
 
 migrate: $(STAMP) ## move trackers of Rasa's RedisTrackerStore into the event log (idempotent)
 	$(PY) -m bot.trackers.migrate

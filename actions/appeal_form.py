@@ -133,7 +133,7 @@ def _story_before(tracker: Tracker) -> Optional[Text]:
 
 
 async def _shared_location_district(tracker: Tracker) -> Optional[Text]:
-    location = await stores.wechat_records().location(tracker.sender_id)
+    location = await stores.worker_channels().location(tracker.sender_id)
     if location and time.time() - float(location.get("at", 0)) < LOCATION_FRESH_S:
         return location.get("district")
     return None

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import stores
 from actions.answer_parsing import mobile_number
+from actions.conversation_signals import worker_phone
 from actions.crisis_guard import crisis_first
 from bot.appeals import Appeal, Status, find_ticket, queue_label
 
@@ -48,12 +49,15 @@ class ActionCheckAppealStatus(Action):
         if ticket:
             phone = mobile_number(tracker.latest_message.get("text"))
             appeal = await store.owned_by(ticket, openid=tracker.sender_id)
-            if appeal is None and phone:
-                appeal = await store.owned_by(ticket, phone=phone)
+            for number in filter(None, (phone, worker_phone(tracker.events))):
+                appeal = appeal or await store.owned_by(ticket, phone=number)
             text = describe(appeal, now) if appeal else NOT_FOUND.format(ticket=ticket)
             dispatcher.utter_message(text=text)
             return []
         mine = await store.list(openid=tracker.sender_id, limit=5)
+        vouched = worker_phone(tracker.events)
+        if not mine and vouched:  # a caller's own number: their appeals by any channel
+            mine = await store.list(phone=vouched, limit=5)
         if not mine:
             dispatcher.utter_message(text=NONE_YET)
             return []

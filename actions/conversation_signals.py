@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterable, List, Optional
 
+from bot.appeals.phones import normalize_mobile
 from bot.nlu.text_normalization import normalize
 
 ANGER_WORDS = ("气死", "妈的", "他妈", "操", "垃圾", "废物", "没用", "什么破", "破玩意", "滚", "骗子", "忽悠",
@@ -15,6 +16,14 @@ FALLBACK_INTENT = "nlu_fallback"
 
 def user_events(events: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return [e for e in events if e.get("event") == "user"]
+
+
+def worker_phone(events: Iterable[Dict[str, Any]]) -> Optional[str]:
+    """The mobile number the worker's channel vouches for (a caller ID: `metadata.worker_phone`);
+    None for none or a landline (appeals record mobile numbers only)."""
+    latest = (user_events(events) or [{}])[-1]
+    phone = (latest.get("metadata") or {}).get("worker_phone")
+    return normalize_mobile(phone) if isinstance(phone, str) else None
 
 
 def whole_message(events: Iterable[Dict[str, Any]], text: Optional[str]) -> str:

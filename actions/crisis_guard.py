@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import stores
 from actions.appeal_reading import EXTRA_SLOTS, FORM_SLOTS, UNKNOWN
-from actions.conversation_signals import last_faq_topic, whole_message
+from actions.conversation_signals import last_faq_topic, whole_message, worker_phone
 from actions.escalation import hand_to_person
 from actions.worker_context import known_district
 from bot.appeals import Appeal
@@ -75,6 +75,8 @@ async def respond_to_crisis(dispatcher: CollectingDispatcher, tracker: Tracker) 
             district=district,
             employer=_slot(tracker, "appeal_employer"),
             openid=tracker.sender_id,
+            channel=tracker.get_latest_input_channel() or "wechat",
+            phone=worker_phone(tracker.events),
             emergency=True,
         )
     elif text:

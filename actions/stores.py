@@ -10,7 +10,7 @@ from bot.appeals.evidence import FilingMarks
 from bot.escalations import EscalationStore
 from bot.redis_keys import RedisKeys
 from bot.settings import Settings
-from channels.wechat.records import WeChatRecords
+from bot.worker_channels import WorkerChannels
 
 
 @functools.lru_cache(maxsize=1)
@@ -27,8 +27,9 @@ def escalations() -> EscalationStore:
     return EscalationStore(*_connection())
 
 
-def wechat_records() -> WeChatRecords:
-    return WeChatRecords(*_connection())
+def worker_channels() -> WorkerChannels:
+    """What each worker's channel keeps about them (media sent, last location)."""
+    return WorkerChannels(None, connection=_connection())
 
 
 def filing_marks() -> FilingMarks:

@@ -85,6 +85,7 @@ class ActionSubmitAppeal(Action):
             phone=_known(slot("appeal_phone")),
             name=_known(slot("appeal_name")),
             openid=tracker.sender_id,
+            channel=tracker.get_latest_input_channel() or "wechat",
             consent=True,
             group_wages=group_wages(category, headcount),
         )
@@ -98,7 +99,7 @@ class ActionSubmitAppeal(Action):
     @staticmethod
     async def _attach_evidence(appeal: Appeal, tracker: Tracker) -> int:
         since = form_started_at(tracker) - 10 * 60  # media sent just before filing counts too
-        media: List[Dict[Text, Any]] = await stores.wechat_records().media(tracker.sender_id)
+        media: List[Dict[Text, Any]] = await stores.worker_channels().media(tracker.sender_id)
         fresh = [m for m in media if float(m.get("at", 0)) >= since and m.get("media_id")]
         for item in fresh:
             await stores.appeals().attach_evidence(appeal.ticket_id, item)

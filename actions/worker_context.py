@@ -26,7 +26,7 @@ async def known_district(tracker: Tracker) -> Optional[Text]:
     slot = tracker.get_slot("appeal_district")
     if slot and slot != UNKNOWN:
         return slot
-    location = await stores.wechat_records().location(tracker.sender_id)
+    location = await stores.worker_channels().location(tracker.sender_id)
     if location and location.get("district") and time.time() - float(location.get("at", 0)) < LOCATION_FRESH_S:
         return location["district"]
     newest = await stores.appeals().list(openid=tracker.sender_id, limit=5)

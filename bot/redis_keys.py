@@ -12,6 +12,39 @@ from dataclasses import dataclass
 class RedisKeys:
     prefix: str = "gh:"
 
+    # --- hotline channel (channels/hotline) -------------------------------------------
+    def hotline_turn(self, call_id: str, seq: int) -> str:
+        """One IVR turn's answer (running / done + actions), so a retried turn runs nothing again."""
+        return f"{self.prefix}hotline:turn:{call_id}:{seq}"
+
+    def hotline_signature(self, signature: str) -> str:
+        """A request signature already used: the same signed request again is a replay."""
+        return f"{self.prefix}hotline:sig:{signature}"
+
+    def hotline_call(self, call_id: str) -> str:
+        """The call's state: caller, menu, counters, pending confirmation, transcript."""
+        return f"{self.prefix}hotline:call:{call_id}"
+
+    def hotline_late(self, call_id: str) -> str:
+        """The bot's answers that came after their turn's deadline, said at the call's next turn."""
+        return f"{self.prefix}hotline:late:{call_id}"
+
+    def hotline_late_pending(self, call_id: str) -> str:
+        """How many of the call's answers are still being worked out, and since when."""
+        return f"{self.prefix}hotline:late-pending:{call_id}"
+
+    def hotline_call_lock(self, call_id: str) -> str:
+        """Held while one turn of the call changes its state (a late turn and the next one)."""
+        return f"{self.prefix}hotline:call-lock:{call_id}"
+
+    def hotline_notices(self, phone: str) -> str:
+        """Appeal notices kept for the caller's next call from this number."""
+        return f"{self.prefix}hotline:notices:{phone}"
+
+    def hotline_callbacks(self) -> str:
+        """Phone appeals with a notice staff should call back about (回访 by phone)."""
+        return f"{self.prefix}hotline:callbacks"
+
     # --- WeChat channel -------------------------------------------------------------
     def wechat_dedup(self, message_key: str) -> str:
         """State of one inbound message or event (running / done + reply), for retries."""

@@ -38,6 +38,10 @@ class SettingsError(ValueError):
         self.variable = variable
 
 
+# Development only: production (any WECHAT_* set) requires a real HOTLINE_SECRET.
+DEV_HOTLINE_SECRET = "dev-hotline-secret-not-for-production"
+
+
 @dataclasses.dataclass(frozen=True)
 class RedisTarget:
     host: str
@@ -85,6 +89,9 @@ class Settings:
     capture_stream_maxlen: int = 50_000
     inbox_low_confidence: float = 0.7
     nlu_export_root: Path = ROOT
+    # The hotline channel (channels/hotline): the IVR's shared signing secret and turn deadline.
+    hotline_secret: str = DEV_HOTLINE_SECRET
+    hotline_turn_deadline: float = 2.5
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
@@ -123,7 +130,19 @@ class Settings:
             capture_stream_maxlen=_count(values, "CAPTURE_STREAM_MAXLEN", 50_000, high=10_000_000),
             inbox_low_confidence=_fraction(values, "INBOX_LOW_CONFIDENCE", 0.7),
             nlu_export_root=ROOT / (values.get("NLU_EXPORT_ROOT", "").strip() or "."),
+            hotline_secret=_hotline_secret(values.get("HOTLINE_SECRET", ""), dev_mode),
+            hotline_turn_deadline=_seconds(values, "HOTLINE_TURN_DEADLINE", 2.5, low=0.5, high=10.0),
         )
+
+
+def _hotline_secret(raw: str, dev_mode: bool) -> str:
+    raw = raw.strip()
+    if not raw:
+        # Production without a secret: the hotline refuses every request (a WeChat-only deployment).
+        return DEV_HOTLINE_SECRET if dev_mode else ""
+    if not re.fullmatch(r"[\x21-\x7e]{16,128}", raw) or (raw == DEV_HOTLINE_SECRET and not dev_mode):
+        raise SettingsError("HOTLINE_SECRET", "must be 16-128 printable ASCII characters (not the development value)")
+    return raw
 
 
 def settings_or_exit() -> Settings:

@@ -12,6 +12,7 @@ import jinja2
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot.appeal_notices import AppealNotifier
 from bot.appeals import AppealStore
 from bot.capture.personal_data import CapturedMessagesHook
 from bot.capture.stream import RecentRecords
@@ -19,7 +20,7 @@ from bot.capture.record import pseudonym_key
 from bot.console import privacy
 from bot.console.accounts import AccountStore
 from bot.console.appkeys import (ACCOUNTS, APPEALS, AUDIT, ESCALATIONS, HTTP, NOTIFIER, PERSONAL_DATA, RASA,
-                                 REDIS, REPLIES, RUNTIME, SESSIONS, SETTINGS, THROTTLE)
+                                 REDIS, REPLIES, CHANNELS, SESSIONS, SETTINGS, THROTTLE)
 from bot.console.appkeys import INBOX_RECORDS
 from bot.console.audit import AuditLog
 from bot.console.auth import ACCOUNT, auth_middleware
@@ -44,8 +45,7 @@ from bot.personal_data import PersonalData
 from bot.redis_keys import RedisKeys
 from bot.trackers.hook import EventLogTrackerHook
 from bot.settings import Settings
-from channels.wechat.appeal_notices import AppealNotifier
-from channels.wechat.runtime import ChannelRuntime
+from bot.worker_channels import WorkerChannels
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -75,7 +75,7 @@ def init_app(settings: Settings) -> web.Application:
         context_processors=[template_context],
         filters={**FILTERS, "mask_phone": privacy.mask_phone, "mask_text": privacy.mask_text},
     )
-    app.cleanup_ctx.extend([redis_ctx, runtime_ctx, http_ctx, stores_ctx, retention_ctx])
+    app.cleanup_ctx.extend([redis_ctx, channels_ctx, http_ctx, stores_ctx, retention_ctx])
     app.cleanup_ctx.append(insight_ctx)  # insight: message stream consumer, overdue sweep
     setup_routes(app, STATIC)
     return app
@@ -88,11 +88,11 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
     await app[REDIS].close(close_connection_pool=True)
 
 
-async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
-    """The WeChat channel's runtime: customer-service messages (outbox) and media downloads."""
-    app[RUNTIME] = ChannelRuntime(app[SETTINGS])
+async def channels_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Every channel workers come by (bot/worker_channels.py): messages, notices, media."""
+    app[CHANNELS] = WorkerChannels(app[SETTINGS])
     yield
-    await app[RUNTIME].close()
+    await app[CHANNELS].close()
 
 
 async def http_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -100,7 +100,7 @@ async def http_ctx(app: web.Application) -> AsyncIterator[None]:
     app[HTTP] = aiohttp.ClientSession()
     rasa_url = f"http://127.0.0.1:{settings.rasa_port}"
     app[RASA] = RasaClient(app[HTTP], rasa_url, settings.rasa_api_token)
-    app[NOTIFIER] = AppealNotifier(app[RUNTIME], rasa_url, settings.rasa_api_token)
+    app[NOTIFIER] = AppealNotifier(app[CHANNELS], rasa_url, settings.rasa_api_token)
     if not settings.rasa_api_token:
         logger.warning("RASA_API_TOKEN is not set: conversations cannot be read, paused or resumed")
     yield

@@ -18,13 +18,13 @@ from bot.console.throttle import LoginThrottle
 from bot.console.worker_labels import WorkerLabels
 from bot.escalations import EscalationStore
 from bot.personal_data import PersonalData
+from bot.appeal_notices import AppealNotifier
 from bot.settings import Settings
-from channels.wechat.appeal_notices import AppealNotifier
-from channels.wechat.runtime import ChannelRuntime
+from bot.worker_channels import WorkerChannels
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", Redis)
-RUNTIME = web.AppKey("runtime", ChannelRuntime)
+CHANNELS = web.AppKey("channels", WorkerChannels)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 RASA = web.AppKey("rasa", RasaClient)
 NOTIFIER = web.AppKey("notifier", AppealNotifier)

@@ -15,7 +15,7 @@ from bot.appeals.status import parse_status
 from bot.appeals.tickets import normalize_ticket
 from bot.appeals.validation import NOTE_MAX
 from bot.console import privacy, scoping
-from bot.console.appkeys import ACCOUNTS, APPEALS, AUDIT, ESCALATIONS, NOTIFIER, RUNTIME
+from bot.console.appkeys import ACCOUNTS, APPEALS, AUDIT, ESCALATIONS, NOTIFIER, CHANNELS
 from bot.console.auth import client_address, current_account
 from bot.console.orders_page import orders_context
 from bot.console.presentation import BEIJING
@@ -23,7 +23,7 @@ from bot.console.responses import Refusal, wants_json
 from bot.console.sessions import get_session
 from bot.console.staff_directory import assignable
 from bot.districts import CANONICAL
-from channels.wechat.api_client import WeChatApiError
+from bot.worker_channels import MediaUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -326,7 +326,6 @@ async def media(request: web.Request) -> web.StreamResponse:
         raise Refusal(404, "not_found", "没有找到该文件。")
     account = current_account(request)
     ticket, openid = request.query.get("ticket"), request.query.get("openid")
-    runtime = request.app[RUNTIME]
     if ticket:
         appeal = await scoping.appeal_in_remit(request.app[APPEALS], account, ticket)
         known = any(item.get("media_id") == media_id for item in appeal.evidence)
@@ -335,16 +334,16 @@ async def media(request: web.Request) -> web.StreamResponse:
                                                            account, openid)
         # Only what the worker sent during the parts of the conversation in the remit.
         known = any(item.get("media_id") == media_id and conversation.visible_at(float(item.get("at") or 0))
-                    for item in await runtime.records.media(openid))
+                    for item in await request.app[CHANNELS].media(openid))
     else:
         known = False
     if not known:
         raise Refusal(404, "not_found", "没有找到该文件。")
     try:
-        body, content_type = await runtime.api.download_media(media_id)
-    except WeChatApiError as error:
-        logger.info("media not downloaded: errcode %s", error.errcode)
-        raise Refusal(404, "media_expired", "微信已不再提供该文件（临时素材只保存 3 天）。") from None
+        body, content_type = await request.app[CHANNELS].fetch_media(openid or appeal.openid or "", media_id)
+    except MediaUnavailable as error:
+        logger.info("media not downloaded: %s", error.args[1:] or "unknown")
+        raise Refusal(404, "media_expired", error.args[0]) from None
     return media_response(body, content_type, media_id)
 
 

@@ -11,7 +11,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from bot.console import privacy, scoping, transcript
-from bot.console.appkeys import APPEALS, AUDIT, ESCALATIONS, RASA, REPLIES, RUNTIME
+from bot.console.appkeys import APPEALS, AUDIT, ESCALATIONS, RASA, REPLIES, CHANNELS
 from bot.console.auth import client_address, current_account
 # Staff work-order basics (notes, canned replies, labels, SLA): own lines, apart from the channel imports.
 from bot.console import queue_sla
@@ -188,7 +188,7 @@ async def reply(request: web.Request) -> web.StreamResponse:
         raise Refusal(400, "empty", "回复内容不能为空。")
     if len(text) > REPLY_MAX:
         raise Refusal(400, "too_long", f"回复不能超过 {REPLY_MAX} 字。")
-    delivered = await request.app[RUNTIME].outbox.send(conversation.openid, text)
+    delivered = await request.app[CHANNELS].send_text(conversation.openid, text)
     await request.app[REPLIES].add(conversation.openid, account.username, text, delivered)
     await request.app[AUDIT].record(account.username, "reply", _target(conversation.openid),
                                     client_address(request), delivered=delivered, length=len(text))
@@ -214,7 +214,7 @@ async def hand_back(request: web.Request) -> web.StreamResponse:
         await request.app[ESCALATIONS].release(conversation.openid, None if account.is_admin else account.actor)
     except EscalationTaken as held:  # taken by someone else after the check above
         raise Refusal(409, "taken", _held_by(held.escalation)) from None
-    delivered = await request.app[RUNTIME].outbox.send(conversation.openid, HANDBACK_NOTICE)
+    delivered = await request.app[CHANNELS].send_text(conversation.openid, HANDBACK_NOTICE)
     await request.app[AUDIT].record(account.username, "hand_back", _target(conversation.openid),
                                     client_address(request))
     message = "已交还机器人，职工的下一条消息将由机器人回答。"
