@@ -32,6 +32,7 @@ from bot.redis_keys import RedisKeys
 from bot.settings import ROOT
 
 TRAINER_MODULE = "bot.models_registry.trainer"
+NICENESS = 10  # as bot/models_registry/trainer.py: the live bot keeps the CPU
 KILL_GRACE_SECONDS = 5
 _children: set = set()  # reaper tasks of started trainers (kept so they are not collected)
 BUSY = "已有一个训练正在进行，请等它结束或先取消。"
@@ -77,7 +78,8 @@ async def _spawn_trainer(request: web.Request, run_id: str, actor: str) -> int:
     logs.mkdir(parents=True, exist_ok=True)
     with open(logs / f"{run_id}.log", "ab") as log:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", TRAINER_MODULE, "--run", run_id, "--by", actor, cwd=ROOT,
+            # Low priority from the first instruction (importing TensorFlow alone takes a core for seconds).
+            "nice", "-n", str(NICENESS), sys.executable, "-m", TRAINER_MODULE, "--run", run_id, "--by", actor, cwd=ROOT,
             stdout=log, stderr=asyncio.subprocess.STDOUT, stdin=asyncio.subprocess.DEVNULL,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
             start_new_session=True)  # its own process group: cancel kills rasa train with it

@@ -154,7 +154,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--run", required=True)
     parser.add_argument("--by", required=True)
     args = parser.parse_args(argv)
-    os.nice(NICENESS)  # inherited by `rasa train`
+    current = os.nice(0)
+    if current < NICENESS:  # the console starts us under `nice` already; by hand, lower it here
+        os.nice(NICENESS - current)  # inherited by `rasa train`
     settings = settings_or_exit()
     settings.registry_dir.mkdir(parents=True, exist_ok=True)
     return asyncio.run(main_async(settings, args.run, args.by))
