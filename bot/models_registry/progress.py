@@ -57,8 +57,8 @@ class Progress:
         elif match := STARTED.search(line):
             self.stage, self.component, self.epoch, self.epochs, self.component_left = (
                 "training", match["name"], 0, 0, None)
-        elif FINISHED.search(line):
-            self.stage = "training"
+        elif match := FINISHED.search(line):
+            self.stage, self.component = "training", match["name"]
             self.components_done += 1
             self.component_left = 0.0
         elif match := EPOCHS.search(line):

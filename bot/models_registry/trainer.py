@@ -53,6 +53,15 @@ class Run:
                                    components_done=progress.components_done, epoch=progress.epoch,
                                    epochs=progress.epochs, component_left=progress.component_left, **extra)
 
+    async def publish_changes(self, progress: Progress, changed: asyncio.Event) -> None:
+        """At most one progress write per PUBLISH_EVERY, and none while nothing changed (tqdm
+        redraws many times a second)."""
+        while True:
+            await changed.wait()
+            changed.clear()
+            await self.publish(progress)
+            await asyncio.sleep(PUBLISH_EVERY)
+
     async def train(self, out: Path, name: str) -> Optional[Path]:
         progress = Progress(stage="validating")
         await self.publish(progress, pgid=os.getpgid(0))
@@ -60,18 +69,20 @@ class Run:
         process = await asyncio.create_subprocess_exec(
             *command, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
             env={**os.environ, "PYTHONPATH": str(ROOT)})
-        buffer, published = "", 0.0
-        while chunk := await process.stdout.read(4096):
-            *lines, buffer = LINE_BREAK.split(buffer + chunk.decode("utf-8", "replace"))
-            changed = False
-            for line in lines:
-                changed |= progress.feed(line)
-                if line.strip():
-                    self.tail = (self.tail + [line[:300]])[-TAIL_LINES:]
-            if changed and time.monotonic() - published >= PUBLISH_EVERY:
-                await self.publish(progress)
-                published = time.monotonic()
-        code = await process.wait()
+        changed = asyncio.Event()
+        publisher = asyncio.get_running_loop().create_task(self.publish_changes(progress, changed))
+        buffer = ""
+        try:
+            while chunk := await process.stdout.read(4096):
+                *lines, buffer = LINE_BREAK.split(buffer + chunk.decode("utf-8", "replace"))
+                for line in lines:
+                    if progress.feed(line):
+                        changed.set()
+                    if line.strip():
+                        self.tail = (self.tail + [line[:300]])[-TAIL_LINES:]
+            code = await process.wait()
+        finally:
+            publisher.cancel()
         model = out / f"{name}.tar.gz"
         if code != 0 or not model.is_file():
             raise RuntimeError(f"rasa train exited with {code}:\n" + "\n".join(self.tail[-10:]))
