@@ -40,8 +40,10 @@ async def ensure_active(settings: Settings, newest: Optional[Path]) -> Optional[
         registry = ModelRegistry(redis, RedisKeys(settings.key_prefix))
         if newest is not None:
             model_id = file_id(newest)
+            # Placed even when registered: another stack on this Redis (tests, a second host) may
+            # have registered the same file, and this registry directory must hold it too.
+            _place(newest, settings.registry_dir / file_name(model_id))
             if await registry.get(model_id) is None:
-                _place(newest, settings.registry_dir / file_name(model_id))
                 fingerprint = newest.name.removeprefix("model-").removesuffix(".tar.gz")
                 await registry.register(ModelRecord(
                     id=model_id, trained_at=newest.stat().st_mtime, trained_by=LOCAL_TRAINER,

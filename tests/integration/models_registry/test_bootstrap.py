@@ -81,3 +81,11 @@ def test_pulling_off_or_registry_down_serves_the_file_as_before(redis_server, tm
     assert rasa_server.pull_models(off, model) is None
     down = Settings.from_env({"REDIS_URL": "redis://127.0.0.1:1/0", "VAR_DIR": str(tmp_path)})
     assert rasa_server.pull_models(down, model) is None
+
+
+async def test_a_second_stack_on_the_same_redis_gets_the_file_too(settings, registry, tmp_path):
+    model = local_model(tmp_path / "models", "model-eeee.tar.gz", b"shared model", 4000)
+    first = await ensure_active(settings, model)
+    other = Settings.from_env({"REDIS_URL": settings.redis.url, "KEY_PREFIX": "boot:", "VAR_DIR": str(tmp_path / "other")})
+    assert await ensure_active(other, model) == first
+    assert (other.registry_dir / file_name(first)).read_bytes() == b"shared model"
