@@ -70,7 +70,12 @@ def set_result(report: Report) -> dict:
 
 
 async def evaluate_model(model_path: Path) -> dict:
+    import logging
+
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # not one debug line per parsed message in the run's log
 
     agent = Agent.load(str(model_path))
     await agent.parse_message("你好")  # warm-up: the first call builds TensorFlow graphs
