@@ -46,6 +46,10 @@ class ProgressStore:
             return {"stage": "idle", "running": False}
         now = time.time() if now is None else now
         stage = raw.get("stage", "queued")
+        if stage in RUNNING and await self._redis.get(self._keys.training_lock()) != raw.get("run_id"):
+            # The trainer keeps the lock alive while it runs: a lost lock means it died (kill -9,
+            # out of memory) without writing its end; show that instead of "training" forever.
+            stage, raw["error"] = "failed", "训练进程意外退出（未能写入结果），可重新开始训练。"
         end = float(raw["finished_at"]) if raw.get("finished_at") else now
         elapsed = max(end - float(raw.get("started_at") or now), 0.0)
         previous = await self._redis.get(self._keys.training_last_seconds())

@@ -172,3 +172,14 @@ async def test_one_training_at_a_time_and_cancel_kills_the_process_group(console
     assert view["stage"] == "cancelled" and not view["running"]
     assert (await console.post("/api/training/cancel", data={"csrf_token": csrf})).status == 409
     assert [e.action for e in await audit.recent(2)] == ["cancel_training", "start_training"]
+
+
+async def test_a_trainer_that_died_shows_as_failed_once_its_lock_expired(console, sign_in, redis, keys):
+    await sign_in("admin")
+    from bot.models_registry.progress_store import ProgressStore
+    await ProgressStore(redis, keys).start("dead-run", "admin", "config.yml")
+    await TrainingLock(redis, keys).acquire("dead-run")
+    assert (await (await console.get("/api/training")).json())["running"] is True
+    await redis.delete(keys.training_lock())  # what the TTL does after a kill -9
+    view = await (await console.get("/api/training")).json()
+    assert view["stage"] == "failed" and not view["running"] and "意外退出" in view["error"]
