@@ -151,6 +151,10 @@ async def test_one_training_at_a_time_and_cancel_kills_the_process_group(console
     assert second.status == 409  # the second request is told one is running
     progress = await (await console.get("/api/training")).json()
     assert progress["running"] and progress["run_id"] == run_id and progress["by"] == "admin"
+    page = await (await console.get("/admin/training")).text()
+    # Without JavaScript the page refreshes itself; with it, /static/training.js polls (no inline script).
+    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
+    assert '<script src="/static/training.js" defer></script>' in page and "<script>" not in page
     pgid = int(await redis.hget(keys.training_progress(), "pgid"))
     assert os.getpgid(pgid) == pgid  # the trainer leads its own process group
     # The trainer lowers its own priority (os.nice) once Python is up.
