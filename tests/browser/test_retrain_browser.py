@@ -67,6 +67,7 @@ async def test_train_compare_activate_on_every_worker_and_roll_back(page, two_wo
         response = await page.goto(base + path)
         assert response.status == 403, path
 
+    await page.context.clear_cookies()  # sign the district account out
     await sign_in(page, base, "admin")
     await page.goto(base + "/admin/training")
     await page.click("#tp-start button")
