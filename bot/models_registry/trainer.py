@@ -86,7 +86,8 @@ class Run:
         model = out / f"{name}.tar.gz"
         if code != 0 or not model.is_file():
             raise RuntimeError(f"rasa train exited with {code}:\n" + "\n".join(self.tail[-10:]))
-        progress.stage = "evaluating"
+        progress.stage, progress.component, progress.epoch, progress.epochs = "evaluating", "", 0, 0
+        progress.component_left = None
         await self.publish(progress)
         return model
 
