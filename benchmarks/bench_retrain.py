@@ -38,6 +38,7 @@ TOKEN = "bench-retrain-token-0123456789"
 PASSWORD = "bench retrain password"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 BASELINE_TURNS = 40
+WARM_UP_TURNS = 10
 
 
 def turn(port: int, sender: str, text: str) -> float:
@@ -70,6 +71,8 @@ async def admin_session(base: str, redis_url: str) -> tuple:
 
 async def measure(stack, redis_port: int) -> dict:
     port, base = stack.rasa_port, stack.console_url
+    for _ in range(WARM_UP_TURNS):  # each worker builds its TensorFlow graphs on its first parses
+        await asyncio.to_thread(turn, port, "bench-warm-up", "你好")
     baseline = [await asyncio.to_thread(turn, port, "bench-rest", "年假有几天") for _ in range(BASELINE_TURNS)]
     session, csrf = await admin_session(base, f"redis://127.0.0.1:{redis_port}/0")
     headers = {"X-CSRF-Token": csrf, "Accept": "application/json"}
