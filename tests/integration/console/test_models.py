@@ -187,3 +187,25 @@ async def test_a_trainer_that_died_shows_as_failed_once_its_lock_expired(console
     await redis.delete(keys.training_lock())  # what the TTL does after a kill -9
     view = await (await console.get("/api/training")).json()
     assert view["stage"] == "failed" and not view["running"] and "意外退出" in view["error"]
+
+
+@pytest.mark.timeout(300)
+async def test_after_a_kill_9_of_the_trainer_the_lock_expires_and_training_can_start_again(console, sign_in, redis, keys):
+    csrf = await sign_in("admin")
+    started = await console.post("/api/training", data={"csrf_token": csrf})
+    assert started.status == 202
+    pgid = int(await redis.hget(keys.training_progress(), "pgid"))
+    os.killpg(pgid, 9)  # no finally, no release: only the TTL can free the lock
+    refused = await console.post("/api/training", data={"csrf_token": csrf})
+    assert refused.status == 409
+    from bot.models_registry.lock import TTL_SECONDS
+    deadline = asyncio.get_running_loop().time() + TTL_SECONDS + 15
+    while await TrainingLock(redis, keys).holder() is not None:
+        assert asyncio.get_running_loop().time() < deadline, "the dead trainer's lock never expired"
+        await asyncio.sleep(1)
+    view = await (await console.get("/api/training")).json()
+    assert view["stage"] == "failed" and not view["running"]
+    again = await console.post("/api/training", data={"csrf_token": csrf})
+    assert again.status == 202
+    cancel = await console.post("/api/training/cancel", data={"csrf_token": csrf})
+    assert cancel.status == 200
