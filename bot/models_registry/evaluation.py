@@ -81,7 +81,9 @@ async def evaluate_model(model_path: Path) -> dict:
     await agent.parse_message("你好")  # warm-up: the first call builds TensorFlow graphs
     result = {"sets": {}, "sets_fingerprint": sets_fingerprint()}
     for name, path in present_sets().items():
-        result["sets"][name] = set_result(await _predict(agent, load_examples(path)))
+        examples = load_examples(path)
+        if examples:  # an inbox set with no annotations yet is an empty file
+            result["sets"][name] = set_result(await _predict(agent, examples))
     missed = []
     texts = crisis_texts()
     for text in texts:

@@ -91,6 +91,15 @@ class Run:
         await self.publish(progress)
         return model
 
+    async def export_annotations(self) -> None:
+        """The NLU inbox's annotations become training and held-out examples first
+        (bot/capture/export.py); with none yet, no file is written."""
+        from bot.capture.annotations import AnnotationStore
+        from bot.capture.export import export_annotations
+
+        if await AnnotationStore(self.redis, self.keys).all():
+            await export_annotations(self.redis, self.keys, self.settings.nlu_export_root)
+
     async def active_evaluation(self) -> tuple:
         active_id = await self.registry.active_id()
         if not active_id:
@@ -126,6 +135,7 @@ class Run:
         out = self.settings.registry_dir / "incoming"
         out.mkdir(parents=True, exist_ok=True)
         try:
+            await self.export_annotations()
             model = await self.train(out, f"candidate-{self.run_id}")
             train_seconds = time.monotonic() - started
             record = await self.register(model, train_seconds)
