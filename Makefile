@@ -58,6 +58,7 @@ bench: train ## NLU, WeChat load, turn cost vs history length (vs Rasa's Redis s
 	$(PY) -m benchmarks.profile_turn
 	$(PY) -m benchmarks.bench_insight
 	$(PY) -m benchmarks.bench_hotline
+	$(PY) -m benchmarks.bench_retrain
 
 migrate: $(STAMP) ## move trackers of Rasa's RedisTrackerStore into the event log (idempotent)
 	$(PY) -m bot.trackers.migrate

@@ -41,17 +41,59 @@ def rasa_environment(settings: Settings) -> Dict[str, str]:
     }
 
 
-def rasa_arguments(settings: Settings, model: Path) -> List[str]:
+def rasa_arguments(settings: Settings, model: Path, endpoints: Path = ENDPOINTS) -> List[str]:
     credentials = "credentials.dev.yml" if settings.dev_mode else "credentials.yml"
     return [
         "rasa", "run",
         "--model", str(model),
-        "--endpoints", str(ENDPOINTS),
+        "--endpoints", str(endpoints),
         "--credentials", str(ROOT / "bot" / credentials),
         "--interface", settings.bind_host,
         "--port", str(settings.rasa_port),
         "--enable-api", "--auth-token", settings.rasa_api_token,
     ]
+
+
+MODEL_SERVER_BLOCK = """
+# Added by bot/rasa_server.py: the console's model registry is the model server (issue 12).
+models:
+  url: ${MODEL_SERVER_URL}
+  wait_time_between_pulls: ${MODEL_PULL_SECONDS}
+  headers:
+    X-Model-Token: ${RASA_API_TOKEN}
+"""
+
+
+def model_server_endpoints(settings: Settings) -> Path:
+    """endpoints.yml plus a `models:` section, written where the run's files go; values stay
+    ${VARIABLES} that Rasa expands from the environment (no token in the file)."""
+    path = settings.var_dir / "run" / f"endpoints-rasa-{settings.rasa_port}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(ENDPOINTS.read_text(encoding="utf-8") + MODEL_SERVER_BLOCK, encoding="utf-8")
+    return path
+
+
+def pull_models(settings: Settings, model: Optional[Path]) -> Optional[Path]:
+    """Register/activate models/'s newest model if new, then point Rasa at the model server.
+    None (serve `model` from disk as before) when pulling is off or the registry is unreachable."""
+    if settings.model_pull_seconds == 0:
+        return None
+    import asyncio
+
+    from redis.exceptions import RedisError
+
+    from bot.models_registry.bootstrap import ensure_active
+
+    try:
+        active = asyncio.run(ensure_active(settings, model))
+    except (RedisError, OSError) as error:
+        print(f"Model registry unavailable ({error.__class__.__name__}): serving {model} without pulling.",
+              file=sys.stderr)
+        return None
+    if active is None:
+        return None
+    os.environ.update(MODEL_SERVER_URL=settings.model_server_url, MODEL_PULL_SECONDS=str(settings.model_pull_seconds))
+    return model_server_endpoints(settings)
 
 
 def required_tokens(settings: Settings) -> None:
@@ -78,7 +120,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"No trained model ({model or ROOT / 'models'}): run `make train` first.", file=sys.stderr)
         return 2
     os.environ.update(rasa_environment(settings))
-    sys.argv = rasa_arguments(settings, model)  # read by Rasa's parser only; /proc keeps ours
+    endpoints = pull_models(settings, model) or ENDPOINTS
+    sys.argv = rasa_arguments(settings, model, endpoints)  # read by Rasa's parser only; /proc keeps ours
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

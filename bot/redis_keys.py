@@ -199,6 +199,39 @@ class RedisKeys:
         """Hash: inbox group key (hash of the normalized text) → the admin's annotation (JSON)."""
         return f"{self.prefix}nlu-inbox:annotations"
 
+    # --- model registry and retraining (bot/models_registry) ---------------------------------
+    def models(self) -> str:
+        """Hash: model id → the model's record (JSON: file, trained by/at, fingerprint, metrics)."""
+        return f"{self.prefix}models:records"
+
+    def models_order(self) -> str:
+        """Model ids scored by registration time (the registry page, pruning)."""
+        return f"{self.prefix}models:order"
+
+    def models_active(self) -> str:
+        """JSON {id, previous}: the model every Rasa serves (its id is the model server's ETag)."""
+        return f"{self.prefix}models:active"
+
+    def models_activations(self) -> str:
+        """Every activation and rollback, oldest first (who, when, which model, why)."""
+        return f"{self.prefix}models:activations"
+
+    def model_comparison(self, model_id: str) -> str:
+        """The candidate-vs-active evaluation behind a model's comparison page (JSON)."""
+        return f"{self.prefix}models:comparison:{model_id}"
+
+    def training_lock(self) -> str:
+        """Owner (run id) of the one training allowed at a time; a TTL the trainer refreshes."""
+        return f"{self.prefix}training:lock"
+
+    def training_progress(self) -> str:
+        """JSON: the current (or last) run's stage, component, epochs, times and outcome."""
+        return f"{self.prefix}training:progress"
+
+    def training_last_seconds(self) -> str:
+        """How long the last successful run took (the progress page's estimate)."""
+        return f"{self.prefix}training:last-seconds"
+
     # --- one worker's personal data (export, erasure on request, retention) -----------------
     def worker_records(self, openid: str) -> dict:
         """Every per-worker key the project writes, by kind, besides appeals (bot/appeals keeps

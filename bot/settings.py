@@ -92,6 +92,17 @@ class Settings:
     # The hotline channel (channels/hotline): the IVR's shared signing secret and turn deadline.
     hotline_secret: str = DEV_HOTLINE_SECRET
     hotline_turn_deadline: float = 2.5
+    # Model registry, retraining from the console and Rasa's model server (bot/models_registry).
+    model_registry_dir: Optional[Path] = None  # None: <var_dir>/model-registry
+    models_kept: int = 10  # older models are pruned past this count (never the active or previous)
+    model_pull_seconds: int = 10  # Rasa asks the model server this often; 0 = serve models/ as before
+    model_server_url: str = ""  # empty: the console on CONSOLE_PORT
+    training_config: Path = ROOT / "config.yml"
+
+    @property
+    def registry_dir(self) -> Path:
+        """Where registered model files live (MODEL_REGISTRY_DIR, default <VAR_DIR>/model-registry)."""
+        return self.model_registry_dir or self.var_dir / "model-registry"
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
@@ -132,6 +143,12 @@ class Settings:
             nlu_export_root=ROOT / (values.get("NLU_EXPORT_ROOT", "").strip() or "."),
             hotline_secret=_hotline_secret(values.get("HOTLINE_SECRET", ""), dev_mode),
             hotline_turn_deadline=_seconds(values, "HOTLINE_TURN_DEADLINE", 2.5, low=0.5, high=10.0),
+            model_registry_dir=_optional_dir(values, "MODEL_REGISTRY_DIR"),
+            models_kept=_count(values, "MODELS_KEPT", 10, high=1000),
+            model_pull_seconds=_pull_seconds(values),
+            model_server_url=_url(values, "MODEL_SERVER_URL", "http://127.0.0.1:"
+                                  f"{_port(values, 'CONSOLE_PORT', 8080)}/api/model-server/model.tar.gz"),
+            training_config=_config_file(values, "TRAINING_CONFIG", ROOT / "config.yml"),
         )
 
 
@@ -250,6 +267,36 @@ def _path(values: Mapping[str, str], name: str, default: Path) -> Path:
     path = Path(raw) if Path(raw).is_absolute() else ROOT / raw
     if path.is_dir():
         raise SettingsError(name, f"must be a file path, {raw!r} is a directory")
+    return path
+
+
+def _optional_dir(values: Mapping[str, str], name: str) -> Optional[Path]:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return None
+    path = Path(raw) if Path(raw).is_absolute() else ROOT / raw
+    if path.exists() and not path.is_dir():
+        raise SettingsError(name, f"must be a directory, {raw!r} is a file")
+    return path
+
+
+def _pull_seconds(values: Mapping[str, str]) -> int:
+    # Every Rasa must switch within 30 s of an activation (issue 12): a pull interval above 30 cannot.
+    raw = values.get("MODEL_PULL_SECONDS", "").strip()
+    if not raw:
+        return 10
+    if not raw.isdigit() or int(raw) > 30:
+        raise SettingsError("MODEL_PULL_SECONDS", f"must be a whole number from 0 (off) to 30, got {raw!r}")
+    return int(raw)
+
+
+def _config_file(values: Mapping[str, str], name: str, default: Path) -> Path:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return default
+    path = Path(raw) if Path(raw).is_absolute() else ROOT / raw
+    if not path.is_file():
+        raise SettingsError(name, f"must name an existing training configuration file, got {raw!r}")
     return path
 
 

@@ -41,9 +41,14 @@ def main() -> int:
         os.utime(model)  # the newest model is the one served
         print(f"Model up to date: {model.relative_to(ROOT)}")
         return 0
-    command = [str(Path(sys.executable).parent / "rasa"), "train", "-c", "config.yml", "-d", "bot/domain",
-               "--data", "nlu_data", "--out", "models", "--fixed-model-name", name]
-    return subprocess.call(command, cwd=ROOT)
+    return subprocess.call(train_command(ROOT / "config.yml", MODELS, name), cwd=ROOT)
+
+
+def train_command(config: Path, out: Path, name: str) -> list:
+    """The `rasa train` command line of `make train`, also run by the console's trainer
+    (bot/models_registry/trainer.py) with its own configuration and output directory."""
+    return [str(Path(sys.executable).parent / "rasa"), "train", "-c", str(config), "-d", "bot/domain",
+            "--data", "nlu_data", "--out", str(out), "--fixed-model-name", name]
 
 
 if __name__ == "__main__":

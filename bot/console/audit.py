@@ -58,6 +58,10 @@ ACTION_LABELS = {
     "export_insight_report": "导出研判报表",
     "nlu_annotate": "标注NLU消息",
     "nlu_export": "导出到训练数据",
+    "start_training": "开始训练模型",
+    "cancel_training": "取消训练",
+    "activate_model": "启用模型",
+    "rollback_model": "回滚模型",
 }
 
 

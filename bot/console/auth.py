@@ -19,7 +19,8 @@ from bot.console.sessions import Handler, get_session
 logger = logging.getLogger(__name__)
 
 ACCOUNT = "console.account"  # request key: the signed-in Account
-PUBLIC_ROUTES = {"login", "login_form", "healthz"}
+# model_server: Rasa pulls models with its own token (views_model_server), not a session.
+PUBLIC_ROUTES = {"login", "login_form", "healthz", "model_server"}
 THROTTLED = "登录失败次数过多，请 15 分钟后再试。如忘记密码，请联系管理员重置。"
 WRONG = "用户名或密码错误。"
 

@@ -10,6 +10,7 @@ from bot.console import views_insight, views_insight_warnings
 from bot.console import views_inbox
 
 from bot.console import views_canned  # staff work-order basics (canned replies); own line for merges
+from bot.console import views_model_server, views_models
 
 
 async def healthz(request: web.Request) -> web.StreamResponse:
@@ -89,6 +90,19 @@ def setup_routes(app: web.Application, static_dir: Path) -> None:
         web.get("/api/nlu-inbox", views_inbox.inbox_api, name="api_nlu_inbox"),
         web.post("/api/nlu-inbox/annotations", views_inbox.annotate_api, name="api_nlu_annotate"),
         web.post("/api/nlu-inbox/export", views_inbox.export_api, name="api_nlu_export"),
+        # Retraining, the model registry and Rasa's model server (issue 12, bot/models_registry).
+        web.get("/admin/training", views_models.training_page, name="training"),
+        web.post("/admin/training", views_models.start_training, name="training_start"),
+        web.post("/admin/training/cancel", views_models.cancel_training, name="training_cancel"),
+        web.get("/api/training", views_models.training_api, name="api_training"),
+        web.post("/api/training", views_models.start_training, name="api_training_start"),
+        web.post("/api/training/cancel", views_models.cancel_training, name="api_training_cancel"),
+        web.get("/admin/models", views_models.models_page, name="models"),
+        web.get("/api/models", views_models.models_api, name="api_models"),
+        web.get("/admin/models/{model_id}", views_models.model_page, name="model"),
+        web.post("/admin/models/{model_id}/activate", views_models.activate, name="model_activate"),
+        web.post("/api/models/{model_id}/activate", views_models.activate, name="api_model_activate"),
+        web.get("/api/model-server/model.tar.gz", views_model_server.model_file, name="model_server"),
 
         web.static("/static", static_dir, name="static"),
     ])
