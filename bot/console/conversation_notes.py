@@ -6,12 +6,12 @@ records (RedisKeys.worker_records), so export and erasure cover it.
 """
 from __future__ import annotations
 
-import json
 import time
 from typing import List
 
 from redis.asyncio import Redis
 
+from bot.console.capped_list import CappedJsonList
 from bot.redis_keys import RedisKeys
 
 NOTE_MAX = 1000
@@ -24,8 +24,7 @@ class NoteError(ValueError):
 
 class ConversationNotes:
     def __init__(self, redis: Redis, keys: RedisKeys):
-        self._redis = redis
-        self._keys = keys
+        self._log = CappedJsonList(redis, keys.console_conversation_notes, KEPT)
 
     async def add(self, openid: str, staff: str, text: str) -> dict:
         text = (text or "").strip()
@@ -33,13 +32,7 @@ class ConversationNotes:
             raise NoteError("备注内容不能为空。")
         if len(text) > NOTE_MAX:
             raise NoteError(f"备注不能超过 {NOTE_MAX} 字。")
-        note = {"at": time.time(), "staff": staff, "text": text}
-        key = self._keys.console_conversation_notes(openid)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.rpush(key, json.dumps(note, ensure_ascii=False))
-            pipe.ltrim(key, -KEPT, -1)
-            await pipe.execute()
-        return note
+        return await self._log.append(openid, {"at": time.time(), "staff": staff, "text": text})
 
     async def list(self, openid: str) -> List[dict]:
-        return [json.loads(raw) for raw in await self._redis.lrange(self._keys.console_conversation_notes(openid), 0, -1)]
+        return await self._log.entries(openid)

@@ -35,9 +35,12 @@ def waited(epoch: Optional[float], now: Optional[float] = None) -> str:
     if not epoch:
         return ""
     seconds = max(0, int((time.time() if now is None else now) - float(epoch)))
-    if seconds < 60:
-        return "不到 1 分钟"
-    minutes = seconds // 60
+    return "不到 1 分钟" if seconds < 60 else span(seconds)
+
+
+def span(seconds: float) -> str:
+    """A duration of at least a minute: "12 分钟", "3 小时 5 分", "2 天 4 小时"."""
+    minutes = max(1, int(seconds // 60))
     if minutes < 60:
         return f"{minutes} 分钟"
     hours, minutes = divmod(minutes, 60)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from bot.console.presentation import span
+
 MINUTE = 60
 
 # Queue item types, as the filter and the page name them.
@@ -43,17 +45,6 @@ def conversation_deadline(kind: str, since: float, taken: bool) -> Optional[floa
     return None if taken else since + CONVERSATION_SLA[kind]
 
 
-def _span(seconds: float) -> str:
-    minutes = max(1, int(seconds // MINUTE))
-    if minutes < 60:
-        return f"{minutes} 分钟"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours} 小时 {minutes} 分" if minutes else f"{hours} 小时"
-    days, hours = divmod(hours, 24)
-    return f"{days} 天 {hours} 小时" if hours else f"{days} 天"
-
-
 def countdown(deadline: Optional[float], now: float) -> str:
     """"剩 12 分钟", "已超时 3 小时 5 分", "" without a deadline. The page's script recomputes
     the same text every minute (static/work.js), so keep the two wordings in step."""
@@ -61,8 +52,8 @@ def countdown(deadline: Optional[float], now: float) -> str:
         return ""
     left = deadline - now
     if left > 0:
-        return f"剩 {_span(left)}" if left >= MINUTE else "剩不到 1 分钟"
-    return f"已超时 {_span(-left)}" if -left >= MINUTE else "已超时"
+        return f"剩 {span(left)}" if left >= MINUTE else "剩不到 1 分钟"
+    return f"已超时 {span(-left)}" if -left >= MINUTE else "已超时"
 
 
 def is_overdue(deadline: Optional[float], now: float) -> bool:
