@@ -10,7 +10,7 @@ request): the form steps aside and the conversation rules answer it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace, field
 from typing import Any, Dict, List, Optional
 
 from actions.answer_parsing import (
@@ -175,8 +175,11 @@ def _corrects_another_field(turn: Turn, slot: str, text: str) -> bool:
     not answer the question asked ("我们公司不是大公司 就五六个人" answers the headcount)."""
     if any(marker in normalize(text) for marker in STRONG_MARKERS):
         return True
+    # The words alone must answer: a "不是…" naming another field reads as `deny`, which would
+    # otherwise count as declining the question asked ("单位不是这个，是…" at the phone question).
     trial = Reading()
-    answered = _answer(trial, turn, turn.requested, text) and trial.updates.get(turn.requested) is not None
+    by_words = replace(turn, intent=None)
+    answered = _answer(trial, by_words, turn.requested, text) and trial.updates.get(turn.requested) is not None
     return turn.slots.get(slot) is not None and not answered
 
 

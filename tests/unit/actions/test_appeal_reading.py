@@ -119,6 +119,14 @@ def test_corrections_during_the_form_change_one_field():
     assert form.slots["appeal_employer"] == "老王装饰"
 
 
+def test_a_correction_read_as_deny_does_not_decline_the_question_asked():
+    # "不是…" often parses as `deny`, which at the phone question means "no phone": the words
+    # name another field and its new value, so they win.
+    form = _to_the("appeal_phone")
+    assert form.says("单位不是这个，是城建二公司项目部", "deny") == "appeal_phone"
+    assert form.slots["appeal_employer"] == "城建二公司项目部" and form.slots["appeal_phone"] is None
+
+
 def test_a_correction_of_another_field_is_not_taken_as_a_vague_answer():
     form = _to_the("appeal_amount")
     assert form.says("单位不是这个，是老王装饰") == "appeal_amount"
