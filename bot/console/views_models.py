@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import subprocess
 import signal
 import sys
 import time
@@ -76,14 +77,17 @@ async def _spawn_trainer(request: web.Request, run_id: str, actor: str) -> int:
     settings = request.app[SETTINGS]
     logs = settings.var_dir / "training"
     logs.mkdir(parents=True, exist_ok=True)
+    # subprocess.Popen, not asyncio.create_subprocess_exec: the latter needs the loop policy's
+    # child watcher, which uvloop's policy (installed by Rasa/Sanic imports) does not implement.
+    # The fork/exec returns at once; the reaper waits in a thread.
     with open(logs / f"{run_id}.log", "ab") as log:
-        process = await asyncio.create_subprocess_exec(
+        process = subprocess.Popen(
             # Low priority from the first instruction (importing TensorFlow alone takes a core for seconds).
-            "nice", "-n", str(NICENESS), sys.executable, "-m", TRAINER_MODULE, "--run", run_id, "--by", actor, cwd=ROOT,
-            stdout=log, stderr=asyncio.subprocess.STDOUT, stdin=asyncio.subprocess.DEVNULL,
+            ["nice", "-n", str(NICENESS), sys.executable, "-m", TRAINER_MODULE, "--run", run_id, "--by", actor],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
             start_new_session=True)  # its own process group: cancel kills rasa train with it
-    reaper = asyncio.get_running_loop().create_task(process.wait())
+    reaper = asyncio.get_running_loop().create_task(asyncio.to_thread(process.wait))
     _children.add(reaper)
     reaper.add_done_callback(_children.discard)
     return process.pid
