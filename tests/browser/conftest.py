@@ -15,11 +15,13 @@ from redis.asyncio import Redis
 
 from bot.console.access_log import RouteAccessLogger
 from bot.console.accounts import CITY, DISTRICT, AccountStore
+from bot.appeals import AppealStore
 from bot.console.app import init_app
 from bot.redis_keys import RedisKeys
 from bot.redis_server import free_port
 from bot.settings import Settings
 from tests.integration.stack import Stack
+from tests.integration.wechat_worker import Worker
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -112,3 +114,18 @@ async def sign_in(page, base_url: str, username: str, password: str = PASSWORD) 
     await page.fill("input[name=password]", password)
     await page.click("button[type=submit]")
     await page.wait_for_url(f"{base_url}/")
+
+
+# The appeal store of the browser stack's Redis, and a worker on its WeChat simulator.
+@pytest.fixture
+async def appeals(console_env):
+    redis = Redis.from_url(console_env["REDIS_URL"], decode_responses=True)
+    yield AppealStore(redis, RedisKeys(PREFIX))
+    await redis.close(close_connection_pool=True)
+
+
+@pytest.fixture
+async def worker(stack):
+    person = Worker(stack)
+    yield person
+    await person.close()

@@ -7,28 +7,11 @@ import asyncio
 import time
 
 import aiohttp
-import pytest
-from redis.asyncio import Redis
 
 from bot.appeals import AppealStore
-from bot.redis_keys import RedisKeys
-from tests.browser.conftest import PASSWORD, PREFIX, RESULTS, sign_in
+from tests.browser.conftest import PASSWORD, RESULTS, sign_in
 from tests.integration.test_appeals_conversation import file_simple_appeal
 from tests.integration.wechat_worker import Worker
-
-
-@pytest.fixture
-async def appeals(console_env):
-    redis = Redis.from_url(console_env["REDIS_URL"], decode_responses=True)
-    yield AppealStore(redis, RedisKeys(PREFIX))
-    await redis.close(close_connection_pool=True)
-
-
-@pytest.fixture
-async def worker(stack):
-    person = Worker(stack)
-    yield person
-    await person.close()
 
 
 async def sim_messages(stack, openid: str, at_least: int, timeout: float = 20.0) -> list:

@@ -4,32 +4,12 @@ cluster warning; 朝阳 staff open its evidence and acknowledge it; the city see
 The overview and map render their ECharts charts from /static (CSP: no inline script)."""
 from __future__ import annotations
 
-import pytest
-from redis.asyncio import Redis
-
-from bot.appeals import AppealStore
-from bot.redis_keys import RedisKeys
-from tests.browser.conftest import PREFIX, RESULTS, sign_in
+from tests.browser.conftest import RESULTS, sign_in
 from tests.integration.appeal_filings import question_in
-from tests.integration.wechat_worker import Worker
 
 ANSWERS = {"category": "工资的事", "description": "干了两个多月了老板一直拖着不发工资", "employer": "宏达公司",
            "district": "朝阳", "headcount": "就我一个", "amount": "一万左右", "phone": "不留", "name": "王师傅",
            "consent": "同意", "summary": "是", "which_field": "没有了"}
-
-
-@pytest.fixture
-async def appeals(console_env):
-    redis = Redis.from_url(console_env["REDIS_URL"], decode_responses=True)
-    yield AppealStore(redis, RedisKeys(PREFIX))
-    await redis.close(close_connection_pool=True)
-
-
-@pytest.fixture
-async def worker(stack):
-    person = Worker(stack)
-    yield person
-    await person.close()
 
 
 async def file_through_wechat(worker) -> str:
