@@ -60,12 +60,17 @@ TRICKS = ["/\t/evil.example/", "//evil.example/", "/\\evil.example/", "/%09/evil
 
 async def test_no_redirect_trick_leaves_the_console(page, console):
     for trick in TRICKS:
+        # Leave the signed-in queue page first: its poll, answered 401 once the cookies are
+        # gone, would navigate to /login itself and race this iteration's form.
+        await page.goto("about:blank")
         await page.context.clear_cookies()
         await page.goto(f"{console.url}/login?next={quote(trick, safe='')}")
         await page.fill("input[name=username]", "city")
         await page.fill("input[name=password]", PASSWORD)
-        await page.click("button[type=submit]")
-        await page.wait_for_load_state()
+        # Wait for the form's own navigation: a bare wait_for_load_state can return while
+        # the login page is still the one loaded.
+        async with page.expect_navigation():
+            await page.click("button[type=submit]")
         landed = urlsplit(page.url)
         assert (landed.netloc, landed.path) == (urlsplit(console.url).netloc, "/"), trick
 
