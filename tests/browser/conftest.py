@@ -108,6 +108,13 @@ async def page(browser):
     await context.close()
 
 
+async def sign_out(page) -> None:
+    """Forget the signed-in browser. The page is left first: a queue page's poll, answered 401
+    once the cookies are gone, navigates to /login by itself and races the next login form."""
+    await page.goto("about:blank")
+    await page.context.clear_cookies()
+
+
 async def sign_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:
     await page.goto(f"{base_url}/login")
     await page.fill("input[name=username]", username)

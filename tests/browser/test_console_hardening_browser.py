@@ -22,7 +22,7 @@ from bot.redis_keys import RedisKeys
 from bot.redis_server import free_port
 from bot.settings import DEV_WECHAT, Settings
 from channels.wechat_sim.api_server import SIM_STATE, Media, create_app
-from tests.browser.conftest import PASSWORD, sign_in
+from tests.browser.conftest import PASSWORD, sign_in, sign_out
 
 
 
@@ -60,10 +60,7 @@ TRICKS = ["/\t/evil.example/", "//evil.example/", "/\\evil.example/", "/%09/evil
 
 async def test_no_redirect_trick_leaves_the_console(page, console):
     for trick in TRICKS:
-        # Leave the signed-in queue page first: its poll, answered 401 once the cookies are
-        # gone, would navigate to /login itself and race this iteration's form.
-        await page.goto("about:blank")
-        await page.context.clear_cookies()
+        await sign_out(page)
         await page.goto(f"{console.url}/login?next={quote(trick, safe='')}")
         await page.fill("input[name=username]", "city")
         await page.fill("input[name=password]", PASSWORD)

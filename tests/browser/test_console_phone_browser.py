@@ -17,7 +17,7 @@ from bot.appeals import AppealStore, Status
 from bot.console.canned_replies import CannedReplies
 from bot.escalations import EscalationStore
 from bot.redis_keys import RedisKeys
-from tests.browser.conftest import PREFIX, sign_in
+from tests.browser.conftest import PREFIX, sign_in, sign_out
 from tests.browser.layout_probe import PROBE
 from tests.browser.test_console_browser import sim_messages
 from tests.integration.wechat_worker import Worker
@@ -90,7 +90,7 @@ async def test_every_page_fits_a_phone_for_every_role(browser, console_url, staf
     problems = await _layout_problems(tab, "/login")
     visited = {}
     for username in ("city", "chaoyang", "admin"):
-        await context.clear_cookies()
+        await sign_out(tab)
         await sign_in(tab, console_url, username)
         extra = [f"/conversations/{worker.openid}", f"/appeals/{appeal.ticket_id}", "/?type=handover&overdue=0",
                  "/?type=nonsense", "/account/password"]

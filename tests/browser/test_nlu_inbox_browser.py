@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 
 from bot.capture.record import decode
 from bot.redis_keys import RedisKeys
-from tests.browser.conftest import PREFIX, RESULTS, playwright_api, sign_in
+from tests.browser.conftest import PREFIX, RESULTS, playwright_api, sign_in, sign_out
 from tests.integration.wechat_worker import Worker
 
 KEYS = RedisKeys(PREFIX)
@@ -100,7 +100,7 @@ async def test_inbox_filter_keyboard_correction_and_bulk_confirm(page, console_u
     assert await page.locator("tr.inbox-row").count() == 0
 
     # District staff: 403 on the page.
-    await page.context.clear_cookies()
+    await sign_out(page)
     await sign_in(page, console_url, "chaoyang")
     response = await page.goto(f"{console_url}/admin/nlu-inbox")
     assert response.status == 403

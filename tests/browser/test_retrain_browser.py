@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 from bot.console.accounts import ADMIN, DISTRICT, AccountStore
 from bot.models_registry.registry import ModelRegistry
 from bot.redis_keys import RedisKeys
-from tests.browser.conftest import PASSWORD, RESULTS, sign_in
+from tests.browser.conftest import PASSWORD, RESULTS, sign_in, sign_out
 from tests.integration.models_registry.serving import status_model_ids, wait_until_served
 from tests.integration.stack import Stack
 
@@ -78,7 +78,7 @@ async def test_train_compare_activate_on_every_worker_and_roll_back(page, two_wo
         response = await page.goto(base + path)
         assert response.status == 403, path
 
-    await page.context.clear_cookies()  # sign the district account out
+    await sign_out(page)  # the district account
     await sign_in(page, base, "admin")
     await page.goto(base + "/admin/training")
     await page.click("#tp-start button")
