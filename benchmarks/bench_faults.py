@@ -52,18 +52,21 @@ ANSWER_WAIT = 12.0  # seconds a filer waits for a customer-service answer when n
 TICKET = re.compile(r"GH\d{12}")
 # The appeal form as a worker answers it (tests/integration/test_appeals_conversation.py): what
 # the worker says, and what the bot's answer must contain before the next step.
-APPEAL_STEPS = [
-    ("我要投诉我们老板拖欠工资", "发生了什么"),
-    ("干了三个月一分钱没拿到，老板一直说下个月发", "单位"),
-    ("顺达物流公司", "哪个区"),
-    ("朝阳", "多少人"),
-    ("我们车队12个人", "金额"),
-    ("三万多", "手机号"),
-    ("{phone}", "称呼"),
-    ("匿名", "同意"),
-    ("同意", "顺达物流公司"),
-    ("是", "编号"),
+# The filer answers whichever question the form asks (the form skips what a story already said,
+# and its order may change); the first prompt that matches wins, the read-back before the others.
+APPEAL_OPENING = "我要投诉我们老板拖欠工资"
+APPEAL_ANSWERS = [
+    ("请核对您要反映的内容", "是"),
+    ("发生了什么", "干了三个月一分钱没拿到，老板一直说下个月发"),
+    ("哪个单位", "顺达物流公司"),
+    ("哪个区", "朝阳"),
+    ("多少人", "我们车队12个人"),
+    ("金额", "三万多"),
+    ("手机号", "{phone}"),
+    ("称呼", "匿名"),
+    ("您同意吗", "同意"),
 ]
+MAX_FORM_TURNS = 14
 
 
 @dataclasses.dataclass
@@ -128,6 +131,17 @@ class Load:
                 return "\n".join(content for _, content in messages)
         return ""
 
+    async def answer_retrying(self, openid: str, text: str, filing: dict) -> str:
+        """The bot's answer; a worker left without one writes the same again (up to 3 times)."""
+        answer = ""
+        for _ in range(3):
+            answer = await self.answer_to(await self.say(openid, text))
+            if answer or self.stop.is_set():
+                break
+            filing["retries"] += 1
+            await asyncio.sleep(3)
+        return answer
+
     async def chat(self, openid: str) -> None:
         while not self.stop.is_set():
             await asyncio.sleep(random.uniform(*THINK_SECONDS))
@@ -139,21 +153,21 @@ class Load:
         await asyncio.sleep(delay)
         filing = {"openid": openid, "ticket": None, "derailed_at": None, "retries": 0}
         self.filings.append(filing)
-        for text, expected in APPEAL_STEPS:
-            text = text.format(phone=phone)
-            for attempt in range(3):  # a worker left without an answer writes the same again
-                answer = await self.answer_to(await self.say(openid, text))
-                if answer or self.stop.is_set():
-                    break
-                filing["retries"] += 1
-                await asyncio.sleep(3)
-            if expected not in answer:
+        text = APPEAL_OPENING
+        for _ in range(MAX_FORM_TURNS):
+            answer = await self.answer_retrying(openid, text, filing)
+            found = TICKET.search(answer)
+            if found:
+                filing["ticket"] = found.group(0)
+                break
+            reply = next((reply for prompt, reply in APPEAL_ANSWERS if prompt in answer), None)
+            if reply is None or self.stop.is_set():
                 filing["derailed_at"] = text
                 break
+            text = reply.format(phone=phone)
             await asyncio.sleep(random.uniform(1.0, 3.0))
         else:
-            found = TICKET.search(answer)
-            filing["ticket"] = found.group(0) if found else None
+            filing["derailed_at"] = text
         await self.chat(openid)
 
 
