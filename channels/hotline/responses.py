@@ -41,9 +41,10 @@ Rule = Tuple["re.Pattern[str]", Callable[["re.Match[str]"], str]]
 def _filed(match: "re.Match[str]") -> str:
     # The ticket is read digit by digit (spoken.py); "回复编号", "本公众号", "在这里发给我们" are
     # the screen's; staff call the caller back on the number the appeal records.
-    urgent = "已标为紧急，会优先处理。" if match.group("flags") else ""
-    return (f"您的诉求已受理，编号{match.group('ticket')}。{urgent}诉求将转给{match.group('owner')}，"
-            "一般一个工作日内派单，工作人员会打电话联系您。")
+    # Said whole (under spoken.SPOKEN_MAX) even for the longest union's name and an urgent case.
+    urgent = "已标为紧急。" if match.group("flags") else ""
+    return (f"您的诉求已受理，编号{match.group('ticket')}。{urgent}转{match.group('owner')}办理，"
+            "一个工作日内派单，会打电话联系您。")
 
 
 def _choice(match: "re.Match[str]") -> str:

@@ -15,7 +15,8 @@ def _appeal(**extra):
 
 
 def action_texts() -> dict:
-    filed, urgent = _appeal(district="朝阳区"), _appeal(headcount=12)
+    # The longest union name with an urgent flag: the longest confirmation a caller hears.
+    filed, urgent = _appeal(district="朝阳区"), _appeal(headcount=12, district="北京经济技术开发区")
     return {
         "filed": next_steps(filed),
         "filed_urgent": next_steps(urgent) + "\n已附上您发来的2份图片/文件作为证据。",
