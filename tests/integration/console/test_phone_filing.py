@@ -80,6 +80,10 @@ async def test_every_bad_field_is_named_and_nothing_is_stored(console, sign_in, 
 
     superscript = await console.post("/appeals/new", data=good_form(token, headcount="²", phone="139 1234 5678"))
     assert superscript.status == 400 and 'id="error-headcount"' in await superscript.text()
+    script = await console.post("/appeals/new", data=good_form(token, headcount="0",
+                                                               description="<script>alert(1)</script>"))
+    assert script.status == 400 and "&lt;script&gt;alert(1)&lt;/script&gt;" in await script.text()
+    assert "<script>alert(1)" not in await script.text()  # what was typed comes back escaped
     no_phone = await console.post("/appeals/new", data=good_form(token))  # standalone: no call, no number
     assert no_phone.status == 400 and "请填写来电人的手机号" in await no_phone.text()
     assert await stored(redis, keys) == before
@@ -117,6 +121,8 @@ async def test_forged_and_out_of_remit_filings_are_refused(console, sign_in, cal
     assert forged.status == 403
     wrong_token = await console.post("/appeals/new", data=good_form("0" * 43, **{"for": call, "use_caller": "1"}))
     assert wrong_token.status == 403
+    as_json = await console.post("/appeals/new", json=good_form(token, **{"for": call, "use_caller": "1"}))
+    assert as_json.status == 403  # a token in a JSON body is not read: header or form field only
     token = await sign_in("admin")
     assert (await console.post("/appeals/new", data=good_form(token, phone=CALLER))).status == 403
     assert await stored(redis, keys) == before
