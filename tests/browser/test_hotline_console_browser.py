@@ -11,7 +11,7 @@ import uuid
 from bot.settings import DEV_HOTLINE_SECRET
 from channels.hotline import prompts
 from channels.hotline_sim.ivr import Call
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, sign_out
 from tests.browser.layout_probe import PROBE
 
 PHONE = {"width": 390, "height": 844}
@@ -66,7 +66,7 @@ async def test_staff_file_an_appeal_for_a_transferred_caller(browser, page, cons
     assert appeal.openid == worker and appeal.headcount == 8 and appeal.district == "朝阳区"
 
     # 朝阳区 staff move it on; the caller has no push: the call-back list tells staff to call.
-    await page.context.clear_cookies()
+    await sign_out(page)
     await sign_in(page, console_url, "chaoyang")
     await page.goto(f"{console_url}/appeals/{ticket}")
     async with page.expect_navigation():
