@@ -45,10 +45,12 @@ class AppealNotifier:
         """True when the notice reached the worker now; False when it waits for their next contact."""
         text = notice_text(appeal)
         channel = self._channels.of_appeal(appeal)
-        if not text or not appeal.openid or channel is None:
+        # An appeal staff filed for a caller has no conversation (openid), only a phone: its
+        # channel still keeps the notice for the caller's next call and the call-back list.
+        if not text or channel is None or not (appeal.openid or appeal.phone):
             return False
         delivered = await channel.tell_about_appeal(appeal, text)
-        if Status(appeal.status) is Status.RESOLVED and channel.asks_satisfaction:
+        if Status(appeal.status) is Status.RESOLVED and channel.asks_satisfaction and appeal.openid:
             await self._ask_satisfaction(appeal.openid, channel.name)
         return delivered
 

@@ -42,8 +42,20 @@ class RedisKeys:
         return f"{self.prefix}hotline:notices:{phone}"
 
     def hotline_callbacks(self) -> str:
-        """Phone appeals with a notice staff should call back about (回访 by phone)."""
+        """Open call-backs (回访 by phone, bot/call_backs.py): sorted set, ticket → since when."""
         return f"{self.prefix}hotline:callbacks"
+
+    def hotline_callback(self, ticket: str) -> str:
+        """One open call-back: hash of the caller's phone and since when."""
+        return f"{self.prefix}hotline:callback:{ticket}"
+
+    def hotline_callback_notices(self, ticket: str) -> str:
+        """What to tell the caller: the notices of one open call-back, oldest first."""
+        return f"{self.prefix}hotline:callback-notices:{ticket}"
+
+    def hotline_callbacks_done(self) -> str:
+        """Call-backs done (reached, no answer, heard on a call), newest first, capped."""
+        return f"{self.prefix}hotline:callbacks-done"
 
     # --- WeChat channel -------------------------------------------------------------
     def wechat_dedup(self, message_key: str) -> str:

@@ -34,6 +34,8 @@ class WorkerChannel(Protocol):
     kept_note: str
     # Whether a resolved appeal's 回访 question can be asked in the worker's conversation.
     asks_satisfaction: bool
+    # Whether workers come by phone: staff then file appeals for them (工单录入) and call them back.
+    by_phone: bool
 
     def owns(self, worker_id: str) -> bool:
         """Whether this worker id (Rasa sender id) came by this channel."""
@@ -52,6 +54,9 @@ class WorkerChannel(Protocol):
 
     async def location(self, worker_id: str) -> Optional[Dict[str, Any]]:
         """The worker's last shared location, if the channel has one."""
+
+    async def caller_phone(self, worker_id: str) -> Optional[str]:
+        """The number the worker called from (a mainland mobile), when the channel knows one."""
 
     async def close(self) -> None:
         ...
@@ -117,6 +122,14 @@ class WorkerChannels:
     async def location(self, worker_id: str) -> Optional[Dict[str, Any]]:
         channel = self.of(worker_id)
         return await channel.location(worker_id) if channel else None
+
+    async def caller_phone(self, worker_id: str) -> Optional[str]:
+        channel = self.of(worker_id)
+        return await channel.caller_phone(worker_id) if channel else None
+
+    def phone_channel(self) -> Optional[WorkerChannel]:
+        """The channel workers call by: appeals staff file for a caller are marked with it."""
+        return next((channel for channel in self._channels.values() if channel.by_phone), None)
 
     async def fetch_media(self, worker_id: str, media_id: str) -> Tuple[bytes, str]:
         """The file `media_id` that this worker sent, through the channel they sent it by."""

@@ -101,6 +101,8 @@ class Appeal:
     worklog: list = field(default_factory=list)
     merged_into: Optional[str] = None  # the primary appeal this duplicate was merged into
     merged_from: list = field(default_factory=list)  # duplicates merged into this one
+    # The staff username who filed it for a caller (工单录入 in the console); None: the worker did.
+    filed_by: Optional[str] = None
 
     def overdue(self, now: float) -> bool:
         """督办: the current step was not left by its due time."""
@@ -181,6 +183,7 @@ def new_appeal(
     headcount_words: Optional[str] = None,
     amount_words: Optional[str] = None,
     since: Optional[str] = None,
+    filed_by: Optional[str] = None,
 ) -> Appeal:
     """A validated, just-filed appeal (已受理) with its first history entry.
 
@@ -224,6 +227,7 @@ def new_appeal(
         headcount_words=valid.text(headcount_words, "headcount_words", 64),
         amount_words=valid.text(amount_words, "amount_words", 100),
         since=valid.text(since, "since", 64),
+        filed_by=valid.text(filed_by, "filed_by", 32),
     )
 
 

@@ -38,6 +38,8 @@ from bot.console.appkeys import CANNED, LABELS, NOTES
 from bot.console.canned_replies import CannedReplies
 from bot.console.conversation_notes import ConversationNotes
 from bot.console.worker_labels import WorkerLabels
+from bot.call_backs import CallBacks
+from bot.console.appkeys import CALL_BACKS
 from bot.console.throttle import LoginThrottle
 from bot.districts import CANONICAL
 from bot.escalations import EscalationStore
@@ -125,6 +127,7 @@ async def stores_ctx(app: web.Application) -> AsyncIterator[None]:
     app[CANNED] = CannedReplies(redis, keys)
     app[NOTES] = ConversationNotes(redis, keys)
     app[LABELS] = WorkerLabels(redis, keys)
+    app[CALL_BACKS] = CallBacks(redis, keys)  # 回访 by phone
     yield
 
 

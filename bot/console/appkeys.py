@@ -6,6 +6,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.appeals import AppealStore
+from bot.call_backs import CallBacks
 from bot.capture.stream import RecentRecords
 from bot.console.accounts import AccountStore
 from bot.console.audit import AuditLog
@@ -41,3 +42,4 @@ INBOX_RECORDS = web.AppKey("inbox_records", RecentRecords)  # the NLU inbox's ca
 CANNED = web.AppKey("canned_replies", CannedReplies)
 NOTES = web.AppKey("conversation_notes", ConversationNotes)
 LABELS = web.AppKey("worker_labels", WorkerLabels)
+CALL_BACKS = web.AppKey("call_backs", CallBacks)  # 回访 by phone (views_call_backs)

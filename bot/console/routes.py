@@ -11,6 +11,7 @@ from bot.console import views_inbox
 
 from bot.console import views_canned  # staff work-order basics (canned replies); own line for merges
 from bot.console import views_model_server, views_models
+from bot.console import views_call_backs, views_filing  # issue 14: 工单录入 and 回访 by phone
 
 
 async def healthz(request: web.Request) -> web.StreamResponse:
@@ -38,6 +39,9 @@ def setup_routes(app: web.Application, static_dir: Path) -> None:
         web.post("/api/conversations/{openid}/handback", views_conversation.hand_back, name="api_hand_back"),
 
         web.get("/appeals", views_appeals.search, name="appeals"),
+        # 工单录入 (views_filing): before /appeals/{ticket}, which would take "new" for a ticket.
+        web.get("/appeals/new", views_filing.new_form, name="appeal_new"),
+        web.post("/appeals/new", views_filing.file_appeal, name="appeal_file"),
         web.get("/appeals/{ticket}", views_appeals.appeal_view, name="appeal"),
         web.post("/appeals/{ticket}/transition", views_appeals.transition, name="appeal_transition"),
         web.post("/appeals/{ticket}/notes", views_appeals.add_note, name="appeal_note"),
@@ -114,4 +118,10 @@ def setup_routes(app: web.Application, static_dir: Path) -> None:
         web.post("/admin/canned-replies", views_canned.create, name="canned_reply_create"),
         web.post("/admin/canned-replies/{reply_id}", views_canned.edit, name="canned_reply_edit"),
         web.post("/admin/canned-replies/{reply_id}/delete", views_canned.delete, name="canned_reply_delete"),
+    ])
+    # 回访 by phone (views_call_backs): notices callers could not receive, for staff to call back.
+    app.add_routes([
+        web.get("/callbacks", views_call_backs.call_backs_page, name="call_backs"),
+        web.post("/callbacks/{ticket}/done", views_call_backs.mark_done, name="call_back_done"),
+        web.post("/callbacks/{ticket}/reveal", views_call_backs.reveal_phone, name="call_back_reveal"),
     ])

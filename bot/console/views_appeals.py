@@ -133,19 +133,21 @@ async def _refused(request: web.Request, appeal: Appeal, status: int, message: s
 
 
 async def _notify(request: web.Request, appeal: Appeal) -> str:
-    """Tell the worker (AppealNotifier); the change is made whatever happens to the notice."""
-    if not appeal.openid:
-        return "该诉求不是通过微信提交的，未发送通知，请电话联系职工。"
+    """Tell the worker (AppealNotifier); the change is made whatever happens to the notice.
+    What staff read about it is the worker's channel's own wording (bot/worker_channels.py)."""
+    channel = request.app[CHANNELS].of_appeal(appeal)
+    if channel is None or not (appeal.openid or appeal.phone):
+        return "该诉求没有联系方式，未发送通知。"
     try:
         delivered = await request.app[NOTIFIER].notify(appeal)
     except Exception as error:  # noqa: BLE001 - the status change stands; staff are told
         logger.warning("appeal notice failed: %s", error.__class__.__name__)
         return "通知职工失败，请稍后电话联系职工。"
     if delivered:
-        return "已通过微信通知职工。"
+        return channel.delivered_note
     if appeal.status in (Status.REVISITED,):
         return ""
-    return "职工暂时无法接收微信通知（超过 48 小时未互动），通知将在其下次发消息时送达。"
+    return channel.kept_note
 
 
 def _done(request: web.Request, appeal: Appeal, message: str, level: str = "ok") -> web.StreamResponse:

@@ -15,6 +15,7 @@ from bot.console.appkeys import APPEALS, AUDIT, ESCALATIONS, RASA, REPLIES, CHAN
 from bot.console.auth import client_address, current_account
 # Staff work-order basics (notes, canned replies, labels, SLA): own lines, apart from the channel imports.
 from bot.console import queue_sla
+from bot.console import views_filing
 from bot.console.appkeys import CANNED, LABELS, NOTES
 from bot.console.conversation_notes import NOTE_MAX, NoteError
 from bot.console.rasa_api import RasaUnavailable
@@ -100,6 +101,7 @@ def _sla_deadline(escalation: Optional[Escalation]) -> Optional[float]:
 async def conversation_page(request: web.Request) -> web.StreamResponse:
     conversation = await _load(request)
     context = await _view_context(request, conversation)
+    context.update(await views_filing.call_page_context(request, conversation))  # 工单录入 for callers
     await request.app[AUDIT].record(current_account(request).username, "view_conversation",
                                     _target(conversation.openid), client_address(request))
     return aiohttp_jinja2.render_template("conversation.html", request, context)

@@ -13,7 +13,7 @@ from bot.escalations import EscalationStore
 from channels.hotline import prompts, protocol, spoken
 from channels.hotline.call_state import CallState, CallStore
 from channels.hotline.protocol import Turn, gather, hangup, say, transfer
-from channels.hotline.responses import spoken_variant
+from channels.hotline.responses import spoken_message
 from channels.hotline.worker_channel import HotlineNotices, sender_id
 
 logger = logging.getLogger(__name__)
@@ -199,8 +199,9 @@ class CallFlow:
 
     def _spoken_answer(self, messages: List[Dict[str, Any]], state: CallState) -> List[Dict[str, Any]]:
         asked_phone = any(m.get("utter_action") == "utter_ask_appeal_phone" for m in messages)
-        texts = [spoken_variant(m.get("utter_action")) or m["text"] for m in messages
+        texts = [spoken_message(m) for m in messages
                  if m.get("text") and m.get("utter_action") != "utter_ask_appeal_phone"]
+        texts = [text for text in texts if text.strip()]
         # In a form each message (a note, then the question) is its own short prompt, the
         # question last and whole; an answer is summarised, with its rules offered on "详细".
         asking = asked_phone or any(str(m.get("utter_action") or "").startswith("utter_ask_") for m in messages)
@@ -228,7 +229,7 @@ class CallFlow:
             # The help lines first, at once, then a person from the emergency queue.
             return [say(prompts.EMERGENCY, barge_in=False),
                     transfer(EMERGENCY_QUEUE, escalation.reason, url)]
-        said, _ = spoken.spoken("\n".join(m["text"] for m in messages if m.get("text")), offer="")
+        said, _ = spoken.spoken("\n".join(spoken_message(m) for m in messages if m.get("text")), offer="")
         return [*([say(said)] if said else []), say(prompts.TRANSFER), transfer(STAFF_QUEUE, escalation.reason, url)]
 
     async def _transfer(self, state: CallState, why: str) -> List[Dict[str, Any]]:

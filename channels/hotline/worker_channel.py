@@ -7,23 +7,25 @@ back (回访 by phone). Callers send no files and share no location.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-import time
 from typing import Any, Dict, List, Optional, Tuple
 
 from redis.asyncio import Redis
 
 from bot import worker_channels
+from bot.appeals.phones import normalize_mobile
+from bot.call_backs import CallBacks
 from bot.redis_keys import RedisKeys
 from bot.settings import Settings
 from bot.worker_channels import MediaUnavailable
+from channels.hotline.call_state import CallStore
 
 SENDER_PREFIX = "hotline-"
 # Appeals and the human queue take worker ids of letters, digits, '_' and '-' (up to 64).
 PLAIN_CALL_ID = re.compile(r"[A-Za-z0-9_-]{1,56}")
 NOTICES_KEPT = 10
 NOTICE_TTL_S = 30 * 24 * 3600
+HEARD_BY = "语音导航"  # the actor of a call-back closed because the caller heard the notice on a call
 
 
 def sender_id(call_id: str) -> str:
@@ -34,11 +36,12 @@ def sender_id(call_id: str) -> str:
 
 
 class HotlineNotices:
-    """Notices kept per caller number, and the staff call-back list."""
+    """Notices kept per caller number for their next call, and the staff call-back list."""
 
     def __init__(self, redis: Redis, keys: RedisKeys):
         self._redis = redis
         self._keys = keys
+        self.call_backs = CallBacks(redis, keys)
 
     async def keep(self, phone: str, ticket: str, text: str) -> None:
         key = self._keys.hotline_notices(phone)
@@ -46,12 +49,12 @@ class HotlineNotices:
             pipe.rpush(key, text)
             pipe.ltrim(key, -NOTICES_KEPT, -1)
             pipe.expire(key, NOTICE_TTL_S)
-            pipe.zadd(self._keys.hotline_callbacks(), {json.dumps({"phone": phone, "ticket": ticket},
-                                                                  ensure_ascii=False): time.time()})
             await pipe.execute()
+        await self.call_backs.add(ticket, phone, text)
 
-    async def take(self, phone: str) -> List[str]:
-        """The kept notices for this number, once (the caller heard them)."""
+    async def take(self, caller: str) -> List[str]:
+        """The kept notices for this number, once (the caller heard them): their call-backs are done."""
+        phone = normalize_mobile(caller) if caller else None
         if not phone:
             return []
         key = self._keys.hotline_notices(phone)
@@ -59,11 +62,9 @@ class HotlineNotices:
             pipe.lrange(key, 0, -1)
             pipe.delete(key)
             texts, _ = await pipe.execute()
+        if texts:
+            await self.call_backs.heard(phone, HEARD_BY)
         return texts
-
-    async def callbacks(self, limit: int = 100) -> List[Dict[str, Any]]:
-        raw = await self._redis.zrange(self._keys.hotline_callbacks(), 0, limit - 1, withscores=True)
-        return [{**json.loads(item), "since": score} for item, score in raw]
 
 
 class HotlineWorkers:
@@ -71,6 +72,7 @@ class HotlineWorkers:
     delivered_note = ""
     kept_note = "来电职工的通知已保存，将在其下次来电时播报，并列入电话回访名单。"
     asks_satisfaction = False
+    by_phone = True
 
     def __init__(self, settings: Optional[Settings], connection: Optional[tuple] = None):
         if connection is None:
@@ -80,6 +82,7 @@ class HotlineWorkers:
         else:
             self._owned = None
         self.notices = HotlineNotices(*connection)
+        self._calls = CallStore(*connection)
 
     def owns(self, worker_id: str) -> bool:
         return bool(worker_id) and worker_id.startswith(SENDER_PREFIX)
@@ -101,6 +104,14 @@ class HotlineWorkers:
 
     async def location(self, worker_id: str) -> Optional[Dict[str, Any]]:
         return None
+
+    async def caller_phone(self, worker_id: str) -> Optional[str]:
+        """The caller's number, from the call's state (a plain call id is in the worker id)."""
+        call_id = worker_id.removeprefix(SENDER_PREFIX)
+        if not self.owns(worker_id) or not PLAIN_CALL_ID.fullmatch(call_id):
+            return None
+        state = await self._calls.load(call_id)
+        return normalize_mobile(state.caller) if state and state.caller else None
 
     async def close(self) -> None:
         if self._owned is not None:

@@ -17,6 +17,7 @@ class WeChatWorkers:
     delivered_note = "已通过微信通知职工。"
     kept_note = "职工暂时无法接收微信通知（超过 48 小时未互动），通知将在其下次发消息时送达。"
     asks_satisfaction = True
+    by_phone = False
 
     def __init__(self, settings: Optional[Settings] = None, runtime: Optional[ChannelRuntime] = None,
                  connection: Optional[tuple] = None):
@@ -45,7 +46,7 @@ class WeChatWorkers:
         return await self.runtime.outbox.send(worker_id, text)
 
     async def tell_about_appeal(self, appeal: Any, text: str) -> bool:
-        return await self.send_text(appeal.openid, text)
+        return bool(appeal.openid) and await self.send_text(appeal.openid, text)
 
     async def media(self, worker_id: str) -> List[Dict[str, Any]]:
         return await self.records.media(worker_id)
@@ -58,6 +59,9 @@ class WeChatWorkers:
 
     async def location(self, worker_id: str) -> Optional[Dict[str, Any]]:
         return await self.records.location(worker_id)
+
+    async def caller_phone(self, worker_id: str) -> Optional[str]:
+        return None  # an OpenID carries no phone number
 
     async def close(self) -> None:
         if self._runtime is not None:

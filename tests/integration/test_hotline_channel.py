@@ -138,6 +138,7 @@ async def test_appeal_by_phone_with_the_digit_fallback_then_status_by_caller_num
     assert appeal["openid"] == sender(call)
     assert appeal["phone"] == number and appeal["channel"] == "hotline"
     assert ticket_spoken(appeal["ticket_id"]) in done.said  # read back digit by digit
+    assert "打电话联系您" in done.said and not re.search("公众号|在这里|回复", done.said)  # the spoken variant
 
     later = new_call(stack, number)
     await later.start()
@@ -235,3 +236,49 @@ async def test_a_transferred_call_shows_its_transcript_and_intents_to_staff(stac
         text = await page.text()
     assert page.status == 200
     assert "加班费怎么算" in text and "faq" in text  # what the caller said, and what the bot understood
+
+
+async def staff_session(stack, redis_server, http, role="city", district=None) -> str:
+    """A staff account signed in to the stack's console; the session's CSRF token."""
+    from redis.asyncio import Redis
+
+    from bot.console.accounts import AccountStore
+
+    client = Redis.from_url(redis_server["url"], decode_responses=True)
+    name = f"hl{uuid.uuid4().hex[:6]}"
+    await AccountStore(client, KEYS).create(name, "correct horse battery", role, created_by="test", district=district)
+    await client.close()
+    form = await (await http.get("/login")).text()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    await http.post("/login", data={"username": name, "password": "correct horse battery", "csrf_token": token})
+    return re.search(r'name="csrf_token" value="([^"]+)"', await (await http.get("/")).text()).group(1)
+
+
+async def test_staff_file_for_a_caller_whose_next_call_hears_the_news(stack, redis_server, db):
+    """工单录入 on a transferred call, a staff change, the caller's next call: the notice is said
+    at its start and the call-back list lets go of it."""
+    call = new_call(stack)
+    await call.start()
+    await answered(await call.presses("0"), "transfer")
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(base_url=stack.console_url, cookie_jar=jar) as http:
+        token = await staff_session(stack, redis_server, http)
+        filed = await http.post("/appeals/new", allow_redirects=False, data={
+            "csrf_token": token, "for": sender(call), "use_caller": "1", "consent": "1", "category": "wage_arrears",
+            "district": "朝阳区", "description": "搬家公司欠两个月工资", "headcount": "2"})
+        assert filed.status == 303, await filed.text()
+        ticket = filed.headers["Location"].rsplit("/", 1)[1]
+        moved = await http.post(f"/appeals/{ticket}/transition", data={
+            "csrf_token": token, "to": "assigned", "queue": "district:朝阳区", "note": "已转劳动监察"})
+        assert moved.status == 200
+        listed = await (await http.get("/callbacks")).text()
+        assert f'id="cb-{ticket}"' in listed and "已转劳动监察" in listed
+        appeal = json.loads(db.get(KEYS.appeal(ticket)))
+        assert appeal["phone"] == call.caller and appeal["channel"] == "hotline" and appeal["filed_by"]
+
+        later = new_call(stack, call.caller)
+        hello = await answered(await later.start())
+        assert prompts.NOTICE_LEAD in hello.said and ticket_spoken(ticket) in hello.said
+        assert "已转劳动监察" in hello.said
+        assert f'id="cb-{ticket}"' not in await (await http.get("/callbacks")).text()  # heard: nobody need call
+    assert db.zscore(KEYS.hotline_callbacks(), ticket) is None

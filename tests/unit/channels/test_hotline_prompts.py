@@ -1,4 +1,5 @@
-"""Every hotline prompt, and every bot response as the hotline speaks it, lasts at most 20 s:
+"""Every hotline prompt, every bot response as the hotline speaks it (its spoken variant where
+it has one, and the actions' own texts through their spoken rules), lasts at most 20 s:
 synthesized with espeak-ng's Mandarin voice at a phone synthesizer's pace (`-v cmn -s 260`,
 about four characters a second) and measured from the WAV's length."""
 from __future__ import annotations
@@ -12,7 +13,9 @@ import pytest
 import yaml
 
 from channels.hotline import prompts
+from channels.hotline.responses import SPOKEN, spoken_text
 from channels.hotline.spoken import next_part, spoken
+from tests.unit.channels.hotline_action_texts import action_texts
 
 ROOT = Path(__file__).resolve().parents[3]
 LIMIT_S = 20.0
@@ -32,19 +35,27 @@ def own_prompts() -> list:
     return [text.replace("{text}", "公司拖欠我三个月工资怎么办才好") for text in texts]
 
 
+def _parts(text: str) -> list:
+    """What the caller hears of `text`: the first part, and each later one on "详细"."""
+    head, rest = spoken(text)
+    said = [head]
+    while rest:
+        part, rest = next_part(rest)
+        said.append(part)
+    return said
+
+
 def bot_responses() -> list:
-    """Every text response in the domain, as the hotline would say it (and each later part)."""
+    """Every text response in the domain, as the hotline would say it (and each later part),
+    every spoken variant, and the actions' own texts as their rules rewrite them."""
     said = []
     for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
-        for variants in (yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {}).values():
+        for name, variants in (yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {}).items():
             for variant in variants:
-                if not variant.get("text"):
-                    continue
-                head, rest = spoken(variant["text"])
-                said.append(head)
-                while rest:
-                    part, rest = next_part(rest)
-                    said.append(part)
+                if variant.get("text"):
+                    said += _parts(SPOKEN.get(name) or variant["text"])
+    for text in [*SPOKEN.values(), *(spoken_text(text) for text in action_texts().values())]:
+        said += _parts(text)
     return said
 
 
