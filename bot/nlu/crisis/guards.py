@@ -44,18 +44,20 @@ LEGAL_QUESTION = re.compile(
 )
 PAST = re.compile(
     r"(?:有|发生|晕倒|困|受|出|经历|试|遇到|得|犯|杀|跳|死|晕|倒|摔|伤|打|关|堵|闹)过(?!去|来)|过一次|[0-9]{4}年|那件事|那次事|那事|去年|前年|上个月|上月|上周|上星期|上礼拜|上次|那次|以前|之前|曾经|当年|当时|那年|年前|早年|小时候|"
-    r"后来|[一二三四五六七八九十两几半0-9]+(?:个)?(?:月|年|周|星期|礼拜)(?:以)?前|已经过去|已经出院|出院了|早就好了|好了以后|康复"
+    r"上回|年轻(?:的)?时|那时候|那会儿|后来|[一二三四五六七八九十两几半0-9]+(?:个)?(?:月|年|周|星期|礼拜)(?:以)?前|已经过去|已经出院|出院了|早就好了|好了以后|康复"
 )
-REPORTED = re.compile(r"新闻|电视|电影|视频|抖音|快手|网上看|看到网上|听说|据说|报道|电视剧|游戏|歌词|段子|梦见|做梦|"
+REPORTED = re.compile(r"新闻|热搜|微博|公众号|头条|"
+                      r"短剧|追剧|剧里|剧中|情节|剧情|小品|台词|年会|主角|女主|男主|霸总|漫画|动漫|综艺|"
+                      r"(?:那|这)(?:一)?(?:段|集|幕)|名场面|镜头|电视|电影|视频|抖音|快手|网上看|看到网上|听说|据说|报道|电视剧|游戏|歌词|段子|梦见|做梦|"
                       r"标语|口号|什么意思|啥意思|成语|俗话|剧组|拍戏|的戏|替身|演员|演戏|扮演|表演|演npc|演出|密室|剧本|演练|演习|模拟|培训|考试|宣传|讲座|看小说|写小说|小说里")
-HYPOTHETICAL = re.compile(r"如果|假如|要是|万一|假设|比如|比方|例如|会不会|是不是|的话")
+HYPOTHETICAL = re.compile(r"要真|真要|真(?:的)?(?:发生|出事)|(?:老|都|常)说|如果|假如|要是|万一|假设|比如|比方|例如|会不会|是不是|的话")
 # Words that place the event now, or a first-person intention: framing no longer excuses it.
 NOW = re.compile(
     r"现在就|现在在|人现在|刚刚|刚才|正在|还在|此刻|马上|立刻|立即|赶紧|赶快|快点|快来|快救|救命|来人|急急|今晚|"
     r"今早|今儿|明天|明早|明儿|后天|一会|等会|待会|这就|准备|打算|要去|就去|我就|我要|老子|没醒|没气|不动了|怎么办啊|求求"
 )
 # The worker takes it back: 我想打他一顿 但是我不会.
-TAKEN_BACK = re.compile(r"(?:但|但是|可|可是)(?:我)?不会|还是算了|想想而已|只是想想|我不会(?:这么|那样)?(?:做|干|去)|不会真的|说说而已|开玩笑|气话")
+TAKEN_BACK = re.compile(r"当然(?:我)?(?:也)?不会|我不会的|也就(?:想想|说说)|(?:但|但是|可|可是)(?:我)?不会|还是算了|想想而已|只是想想|我不会(?:这么|那样)?(?:做|干|去)|不会真的|说说而已|开玩笑|气话")
 # A first-person or stated intention: an explicit word is then a statement, not a topic.
 INTENT = re.compile(r"(?:我|俺|老子|咱)(?:真|都|也|就)?(?:想|要|就|准备|打算|会|得|决定)|要去|就去|(?<!公司|领导|老板|单位)说要|非要|一定要|真想|今晚|"
                     r"今夜|马上|现在就|这就|刚刚|刚才|别劝|正在")
@@ -89,4 +91,39 @@ def excusing_frame(text: str, legal: bool = True) -> Optional[str]:
         match = pattern.search(text)
         if match:
             return f"{name}: {match.group(0)}"
+    return None
+
+
+# --- story frames: where in the message the signal sits ------------------------------------
+# A story told and closed: 上个月被打的事派出所已经处理了. The signal before the closing words
+# is excused when a past marker comes before it and nothing in the message says danger now.
+RESOLVED = re.compile(r"(?:处理(?:好|完)?了|解决了|赔了|赔过了|救(?:回来|过来)了|(?:要|拿|讨)回来了|搬走了|出院了|没事了|"
+                      r"平安(?:了|无事)|抓(?:起来|走)了|判了|调解了|结清了)")
+PRESENT_DANGER = re.compile(r"还在(?:门口|外面|楼下|里面|屋里|上面|顶上|打|追|找|堵|守)|还没走|没走|正在|刚刚|刚才|救命|快来|"
+                            r"又(?:打|来|关|锁|要跳|想死)|现在(?:人)?(?:在|还在)")
+# A violent wish the worker takes back after saying it: 真想把他车砸了 当然我不会的.
+TAKEN_BACK_AFTER = re.compile(r"当然(?:我)?(?:也)?不会|我不会(?:的|这么|那样|真)|(?:但|但是|可|可是)(?:我)?不会|"
+                              r"也就(?:想想|说说)|说说而已|想想而已|只是想想|气话")
+_OTHERS_HARM = ("violence", "confinement", "accident", "medical", "group_action")
+_PAST_REACH = 16
+
+
+def story_frame(text: str, start: int, end: int, family: str) -> Optional[str]:
+    """Why the signal at text[start:end] belongs to a story, not to danger now, or None.
+
+    Positions matter here: the same words after 后来…要回来了 (这次又拖 我不想活了) or with no
+    past marker in reach are judged by the other layers as usual.
+    """
+    if PAST.search(text, 0, start) and not PRESENT_DANGER.search(text):
+        closed = RESOLVED.search(text, end)
+        if closed:
+            return f"resolved story: {closed.group(0)}"
+    if family in _OTHERS_HARM:
+        past = PAST.search(text, max(0, start - _PAST_REACH), start)
+        if past and not NOW.search(text, past.end(), start) and not PRESENT_DANGER.search(text):
+            return f"past: {past.group(0)}"
+    if family in ("violence", "group_action"):
+        back = TAKEN_BACK_AFTER.search(text, end, end + 40)
+        if back:
+            return f"taken back: {back.group(0)}"
     return None
