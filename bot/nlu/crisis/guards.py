@@ -100,10 +100,12 @@ def excusing_frame(text: str, legal: bool = True) -> Optional[str]:
 RESOLVED = re.compile(r"(?:处理(?:好|完)?了|解决了|赔了|赔过了|救(?:回来|过来)了|(?:要|拿|讨)回来了|搬走了|出院了|没事了|"
                       r"平安(?:了|无事)|抓(?:起来|走)了|判了|调解了|结清了)")
 PRESENT_DANGER = re.compile(r"还在(?:门口|外面|楼下|里面|屋里|上面|顶上|打|追|找|堵|守)|还没走|没走|正在|刚刚|刚才|救命|快来|"
-                            r"又(?:打|来|关|锁|要跳|想死)|现在(?:人)?(?:在|还在)")
+                            r"又(?:打|来|关|锁|要跳|想死)|现在(?:人)?(?:还)?在(?:门口|外面|楼下|里面|楼顶|顶上|上面|屋里|宿舍|厂里|工地|这|那)")
 # A violent wish the worker takes back after saying it: 真想把他车砸了 当然我不会的.
 TAKEN_BACK_AFTER = re.compile(r"当然(?:我)?(?:也)?不会|我不会(?:的|这么|那样|真)|(?:但|但是|可|可是)(?:我)?不会|"
                               r"也就(?:想想|说说)|说说而已|想想而已|只是想想|气话")
+# An accident told together with its harmless outcome: 袖子卷了一下 没事.
+NO_HARM = re.compile(r"没事|没(?:有)?(?:受伤|伤着|伤到|大碍|大事)|人没事|虚惊|已经好了")
 _OTHERS_HARM = ("violence", "confinement", "accident", "medical", "group_action")
 _PAST_REACH = 16
 
@@ -122,6 +124,10 @@ def story_frame(text: str, start: int, end: int, family: str) -> Optional[str]:
         past = PAST.search(text, max(0, start - _PAST_REACH), start)
         if past and not NOW.search(text, past.end(), start) and not PRESENT_DANGER.search(text):
             return f"past: {past.group(0)}"
+    if family in ("accident", "medical"):
+        fine = NO_HARM.search(text, end, end + 12)
+        if fine:
+            return f"no harm: {fine.group(0)}"
     if family in ("violence", "group_action"):
         back = TAKEN_BACK_AFTER.search(text, end, end + 40)
         if back:
