@@ -106,6 +106,8 @@ TAKEN_BACK_AFTER = re.compile(r"当然(?:我)?(?:也)?不会|我不会(?:的|这
                               r"也就(?:想想|说说)|说说而已|想想而已|只是想想|气话")
 # An accident told together with its harmless outcome: 袖子卷了一下 没事.
 NO_HARM = re.compile(r"没事|没(?:有)?(?:受伤|伤着|伤到|大碍|大事)|人没事|虚惊|已经好了")
+# Something once seen or heard of, told as a memory: 小时候见过有人喝农药.
+WITNESSED = re.compile(r"(?:见|看到|看见|听说|遇到|碰到|经历)过")
 _OTHERS_HARM = ("violence", "confinement", "accident", "medical", "group_action")
 _PAST_REACH = 16
 
@@ -120,6 +122,9 @@ def story_frame(text: str, start: int, end: int, family: str) -> Optional[str]:
         closed = RESOLVED.search(text, end)
         if closed:
             return f"resolved story: {closed.group(0)}"
+    seen = WITNESSED.search(text, max(0, start - _PAST_REACH), start)
+    if seen and not PRESENT_DANGER.search(text):
+        return f"witnessed long ago: {seen.group(0)}"
     if family in _OTHERS_HARM:
         past = PAST.search(text, max(0, start - _PAST_REACH), start)
         if past and not NOW.search(text, past.end(), start) and not PRESENT_DANGER.search(text):
