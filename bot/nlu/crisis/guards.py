@@ -27,7 +27,7 @@ INTENSIFIERS = re.compile(
     r"|(?:得|的)要死|要死要活|半死不活|要死不活|死活|往死里|拼死拼活|死皮赖脸|死缠烂打|死乞白赖"
     r"|死(?:贵|沉|心眼|心|磕|工资|板|机|守|扛|命|记|胡同|规定|账|对头|党|宅|鬼|丫头|老板|包工头|东西|脑筋|不要脸|要面子)"
     r"|死不(?:认账|承认|给|还|松口|讲理|要脸|悔改|认|开口|改)"
-    r"|拿命(?:换钱|换来|挣|赚|在拼|在干)|血汗|流血流汗|流汗又流血|卖命|拼命(?:干|工作|加班|挣|赚|攒|学|跑|打工|上班|做)"
+    r"|拿命(?:换钱|换来|挣|赚|在拼|在干)|血汗|流血流汗|流汗又流血|卖命|拼(?:了)?老命|(?:累|加班|加|干|做|忙|熬|气)(?:到|得)(?:我)?(?:都)?(?:快)?吐血|拼命(?:干|工作|加班|挣|赚|攒|学|跑|打工|上班|做)"
     r"|死亡|死者|死因|致死|死刑|死缓|(?:搞|整|玩|坑)死(?:我|人|我们)了"
     r"|(?:气|急|累|吓|笑|烦)(?:得|的)?(?:我)?(?:都)?(?:要|快|差点)?(?:吐血|晕过去|晕倒|晕|昏过去|炸了|爆炸)"
     r"|(?:脑袋|头|脑子|肺|心态|群|手机|朋友圈|肚子)(?:都)?(?:要|快)?(?:炸了|爆了)|爆炸性|想死的心都有|压力.{0,4}喘不过气|(?:压|憋|累|逼)得.{0,2}喘不过气|要人命|要了老命|要命了"
@@ -46,10 +46,12 @@ PAST = re.compile(
     r"(?:有|发生|晕倒|困|受|出|经历|试|遇到|得|犯|杀|跳|死|晕|倒|摔|伤|打|关|堵|闹)过(?!去|来)|过一次|[0-9]{4}年|那件事|那次事|那事|去年|前年|上个月|上月|上周|上星期|上礼拜|上次|那次|以前|之前|曾经|当年|当时|那年|年前|早年|小时候|"
     r"上回|年轻(?:的)?时|那时候|那会儿|后来|[一二三四五六七八九十两几半0-9]+(?:个)?(?:月|年|周|星期|礼拜)(?:以)?前|已经过去|已经出院|出院了|早就好了|好了以后|康复"
 )
-REPORTED = re.compile(r"新闻|热搜|微博|公众号|头条|"
+REPORTED = re.compile(r"新闻|转发|朋友圈|不知(?:道)?真假|热搜|微博|公众号|头条|"
                       r"短剧|追剧|剧里|剧中|情节|剧情|小品|台词|年会|主角|女主|男主|霸总|漫画|动漫|综艺|"
                       r"(?:那|这)(?:一)?(?:段|集|幕)|名场面|镜头|电视|电影|视频|抖音|快手|网上看|看到网上|听说|据说|报道|电视剧|游戏|歌词|段子|梦见|做梦|"
                       r"标语|口号|什么意思|啥意思|成语|俗话|剧组|拍戏|的戏|替身|演员|演戏|扮演|表演|演npc|演出|密室|剧本|演练|演习|模拟|培训|考试|宣传|讲座|看小说|写小说|小说里")
+# Someone whose job is to meet the danger (a nurse's patients), not a worker in danger.
+AS_A_JOB = re.compile(r"病人|患者|职业暴露|特殊工种|岗位津贴")
 HYPOTHETICAL = re.compile(r"要真|真要|真(?:的)?(?:发生|出事)|(?:老|都|常)说|如果|假如|要是|万一|假设|比如|比方|例如|会不会|是不是|的话")
 # Words that place the event now, or a first-person intention: framing no longer excuses it.
 NOW = re.compile(
@@ -85,7 +87,7 @@ def excusing_frame(text: str, legal: bool = True) -> Optional[str]:
     """Why a guarded signal in `text` is not a crisis now, or None if nothing excuses it."""
     if NOW.search(text):
         return None
-    frames = (("legal question", LEGAL_QUESTION), ("past", PAST), ("reported", REPORTED),
+    frames = (("legal question", LEGAL_QUESTION), ("at work, as a job", AS_A_JOB), ("past", PAST), ("reported", REPORTED),
               ("hypothetical", HYPOTHETICAL), ("taken back", TAKEN_BACK))
     for name, pattern in frames[0 if legal else 1:]:
         match = pattern.search(text)
@@ -108,6 +110,8 @@ TAKEN_BACK_AFTER = re.compile(r"当然(?:我)?(?:也)?不会|我不会(?:的|这
 NO_HARM = re.compile(r"没事|没(?:有)?(?:受伤|伤着|伤到|大碍|大事)|人没事|虚惊|已经好了")
 # Something once seen or heard of, told as a memory: 小时候见过有人喝农药.
 WITNESSED = re.compile(r"(?:见|看到|看见|听说|遇到|碰到|经历)过")
+# A case supposed about somebody (如果有人拿刀威胁…怎么办); 要是再不给钱我就… stays a threat.
+SUPPOSED_VICTIM = re.compile(r"(?:如果|假如|万一|假设|要是|假使)(?:有人|被|遇到|碰到|工人|员工|别人|职工|我们被|我被)")
 _OTHERS_HARM = ("violence", "confinement", "accident", "medical", "group_action")
 _PAST_REACH = 16
 
@@ -126,6 +130,9 @@ def story_frame(text: str, start: int, end: int, family: str) -> Optional[str]:
     if seen and not PRESENT_DANGER.search(text):
         return f"witnessed long ago: {seen.group(0)}"
     if family in _OTHERS_HARM:
+        supposed = SUPPOSED_VICTIM.search(text, max(0, start - _PAST_REACH), start)
+        if supposed and not PRESENT_DANGER.search(text):
+            return f"hypothetical: {supposed.group(0)}"
         past = PAST.search(text, max(0, start - _PAST_REACH), start)
         if past and not NOW.search(text, past.end(), start) and not PRESENT_DANGER.search(text):
             return f"past: {past.group(0)}"
