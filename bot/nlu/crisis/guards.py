@@ -30,7 +30,7 @@ INTENSIFIERS = re.compile(
     r"|拿命(?:换钱|换来|挣|赚|在拼|在干)|血汗|流血流汗|流汗又流血|卖命|拼(?:了)?老命|(?:累|加班|加|干|做|忙|熬|气)(?:到|得)(?:我)?(?:都)?(?:快)?吐血|拼命(?:干|工作|加班|挣|赚|攒|学|跑|打工|上班|做)"
     r"|死亡|死者|死因|致死|死刑|死缓|(?:搞|整|玩|坑)死(?:我|人|我们)了"
     r"|(?:气|急|累|吓|笑|烦)(?:得|的)?(?:我)?(?:都)?(?:要|快|差点)?(?:吐血|晕过去|晕倒|晕|昏过去|炸了|爆炸)"
-    r"|(?:脑袋|头|脑子|肺|心态|群|手机|朋友圈|肚子)(?:都)?(?:要|快)?(?:炸了|爆了)|爆炸性|想死的心都有|压力.{0,4}喘不过气|(?:压|憋|累|逼)得.{0,2}喘不过气|要人命|要了老命|要命了"
+    r"|(?:脑袋|头|脑子|肺|心态|群|手机|朋友圈|肚子)(?:都)?(?:要|快)?(?:炸了|爆了)|爆炸性|想死的心都有|压力.{0,4}喘不过气|(?:压|憋|累|逼)得.{0,2}喘不过气|要人命|要了老命|要命了|天(?:都)?(?:要)?塌(?:了|下来)|夹在中间"
     r"|(?:不会|没有|没想过|从没|并不是|不是要|并没有)(?:去)?(?:自杀|轻生|跳楼|寻死|想不开|做傻事|一了百了)"
     r"|(?:自杀|轻生|跳楼|寻死|一了百了|想不开|想死)的(?:想法|念头).{0,2}(?:没有|没|不会有)"
     r"|生不如死|救命钱|救命稻草|吓死宝宝|死鬼|该死的(?:天气|工作|公司)|打死(?:也|都)不|打我(?:电话|手机)"
@@ -112,6 +112,8 @@ NO_HARM = re.compile(r"没事|没(?:有)?(?:受伤|伤着|伤到|大碍|大事)|
 WITNESSED = re.compile(r"(?:见|看到|看见|听说|遇到|碰到|经历)过")
 # A case supposed about somebody (如果有人拿刀威胁…怎么办); 要是再不给钱我就… stays a threat.
 SUPPOSED_VICTIM = re.compile(r"(?:如果|假如|万一|假设|要是|假使)(?:有人|被|遇到|碰到|工人|员工|别人|职工|我们被|我被)")
+# A dormitory closing at night is a house rule, not people held.
+CURFEW = re.compile(r"门禁|宿管|(?:晚上|夜里|半夜)?[0-9一二三四五六七八九十]+点(?:半)?(?:以后|之后|就)?(?:锁门|关门|关大门)")
 _OTHERS_HARM = ("violence", "confinement", "accident", "medical", "group_action")
 _PAST_REACH = 16
 
@@ -126,6 +128,10 @@ def story_frame(text: str, start: int, end: int, family: str) -> Optional[str]:
         closed = RESOLVED.search(text, end)
         if closed:
             return f"resolved story: {closed.group(0)}"
+    if family == "confinement":
+        curfew = CURFEW.search(text, max(0, start - _PAST_REACH), end)
+        if curfew:
+            return f"curfew: {curfew.group(0)}"
     seen = WITNESSED.search(text, max(0, start - _PAST_REACH), start)
     if seen and not PRESENT_DANGER.search(text):
         return f"witnessed long ago: {seen.group(0)}"
