@@ -259,3 +259,24 @@ def test_the_excuse_is_explained():
     finding = detect("上个月被打的事派出所已经处理了 想问工资")
     assert not finding.is_crisis
     assert "resolved story" in finding.explain()
+
+
+@pytest.mark.parametrize("text", [
+    "孩子被黑中介带到砖厂 电话打不通 上次通话说有人看着他",
+    "我侄子被带到缅甸了 说不交钱就不放人",
+    "我被中介扣在宿舍里 已经两天没吃东西",
+    "门卫不让我们出厂 说老板交代的 谁出去就扣一个月工资还要打",
+    "我们在船上干活 上岸的机会都没有 船老大说欠他钱",
+])
+def test_people_taken_away_and_cut_off_are_confined(text):
+    _crisis(text, "confinement")
+
+
+@pytest.mark.parametrize("text", [
+    "招童工违法吗 罚多少",
+    "工厂雇了几个十五六岁的孩子干活 应该向哪里举报",
+    "中介费交了五千 工作没落实 能退吗",
+    "工厂封闭管理 一周只能出去一次 这合法吗",
+])
+def test_child_labour_and_fees_questions_are_appeals_not_emergencies(text):
+    _calm(text)
