@@ -70,7 +70,7 @@ def mask_intensifiers(text: str) -> str:
     return INTENSIFIERS.sub(lambda m: "_" * len(m.group(0)), text)
 
 
-QUESTION = re.compile(r"吗|么|怎么|能不能|可不可以|可以|算不算|多少|是否|有没有|呢|哪|谁")
+QUESTION = re.compile(r"吗|么|怎么|几年|几个月|多久|能不能|可不可以|可以|算不算|多少|是否|有没有|呢|哪|谁")
 
 
 def topic_frame(text: str) -> Optional[str]:
