@@ -280,3 +280,19 @@ def test_people_taken_away_and_cut_off_are_confined(text):
 ])
 def test_child_labour_and_fees_questions_are_appeals_not_emergencies(text):
     _calm(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我是甘肃的在昌平一个厂子干了八个月老板一直说下个月发今天又说没钱我已经没脸给家里打电话了"
+    "今晚就不回宿舍了去河边坐坐 你们不用回我了",
+    "我在丰台一个物流园干装卸 从三月干到现在 工资一共拖了两万一 老板天天躲着 我找了三次劳动站都说等 "
+    "我媳妇要生了 家里催钱 我真的扛不住了 药都备好了",
+    "有人从塔吊上掉下来了",
+    "我们几百号人现在就在项目部门口 要是老板还不出来就把门砸了",
+])
+def test_the_crisis_at_the_end_of_a_long_story_counts(text):
+    _crisis(text)
+
+
+def test_a_question_about_the_sentence_is_not_a_crisis():
+    _calm("非法拘禁判几年")
