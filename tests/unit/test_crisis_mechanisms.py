@@ -296,3 +296,31 @@ def test_the_crisis_at_the_end_of_a_long_story_counts(text):
 
 def test_a_question_about_the_sentence_is_not_a_crisis():
     _calm("非法拘禁判几年")
+
+
+@pytest.mark.parametrize("text", [
+    "今天就跟他们干了 谁怕谁",
+    "刀我揣好了 就在他小区门口等着",
+    "晚上带几个兄弟去他家 让他知道厉害",
+    "电梯坠了 里面有人",
+    "已经写好了信 放在桌上 对不起大家",
+    "没人在乎我 我消失了也没人知道",
+    "老板说不还钱就让我在这干到死 门口有人守",
+])
+def test_more_indirect_crises(text):
+    _crisis(text)
+
+
+@pytest.mark.parametrize("text", [
+    "前几个月被老板推了一下 后来和解了 这次想问加班费",
+    "这工资低得让人想跳楼 开个玩笑 问下最低工资标准",
+    "有个工友说他老家有人被骗去缅甸 是真的吗",
+    "我今天就跟他们干了一天活 腰疼",
+])
+def test_more_near_misses(text):
+    _calm(text)
+
+
+def test_self_harm_said_as_a_joke_still_gets_help():
+    # Taking words back excuses anger at others, never a wish to die: a person reads it.
+    assert detect("我累得不想活了 哈哈开玩笑 加班费怎么算").is_crisis
