@@ -324,3 +324,27 @@ def test_more_near_misses(text):
 def test_self_harm_said_as_a_joke_still_gets_help():
     # Taking words back excuses anger at others, never a wish to die: a person reads it.
     assert detect("我累得不想活了 哈哈开玩笑 加班费怎么算").is_crisis
+
+
+@pytest.mark.parametrize("text", [
+    "我们准备明天去市里闹一闹 不给钱就不走了",
+    "大伙商量着今晚把老板的车扣下",
+    "今晚要去把工地的机器全砸了",
+    "在草丛里干活被毒蛇咬了 腿肿了",
+    "我哥干活时突然说看不清 然后就倒了",
+])
+def test_group_plans_wrecking_bites_and_collapse(text):
+    _crisis(text)
+
+
+@pytest.mark.parametrize("text", [
+    "恨不得把他厂子烧了 开玩笑的 我想问怎么申请仲裁",
+    "真想去他公司大闹一场 不过还是先问问 正规的投诉电话是多少",
+    "搬机器的时候不小心把车间玻璃砸坏了 要我赔吗",
+])
+def test_anger_taken_back_is_not_a_plan(text):
+    _calm(text)
+
+
+def test_not_a_joke_keeps_the_threat():
+    assert detect("再不结账我就去砍人 不是开玩笑").is_crisis

@@ -105,7 +105,7 @@ PRESENT_DANGER = re.compile(r"还在(?:门口|外面|楼下|里面|屋里|上面
                             r"又(?:打|来|关|锁|要跳|想死)|现在(?:人)?(?:还)?在(?:门口|外面|楼下|里面|楼顶|顶上|上面|屋里|宿舍|厂里|工地|这|那)")
 # A violent wish the worker takes back after saying it: 真想把他车砸了 当然我不会的.
 TAKEN_BACK_AFTER = re.compile(r"当然(?:我)?(?:也)?不会|我不会(?:的|这么|那样|真)|(?:但|但是|可|可是)(?:我)?不会|"
-                              r"也就(?:想想|说说)|说说而已|想想而已|只是想想|气话")
+                              r"也就(?:想想|说说)|说说而已|想想而已|只是想想|气话|(?<!不是)(?<!没)(?<!不)开(?:个)?玩笑|(?:不过|但是?|可是?)(?:我)?还是|还是算了")
 # An accident told together with its harmless outcome: 袖子卷了一下 没事.
 NO_HARM = re.compile(r"没事|没(?:有)?(?:受伤|伤着|伤到|大碍|大事)|人没事|虚惊|已经好了")
 # Something once seen or heard of, told as a memory: 小时候见过有人喝农药.
