@@ -348,3 +348,30 @@ def test_anger_taken_back_is_not_a_plan(text):
 
 def test_not_a_joke_keeps_the_threat():
     assert detect("再不结账我就去砍人 不是开玩笑").is_crisis
+
+
+@pytest.mark.parametrize("text", [
+    "我想问一下 员工自杀算工伤吗",
+    "我要咨询 工友跳楼了公司要赔多少",
+    "我想了解非法拘禁怎么认定",
+    "我想知道被打了去哪验伤",
+    "我要问问 煤气中毒算不算工伤",
+    "我就想问 农民工讨薪跳楼的 最后判了没有",
+    "我是搬运工 扛水泥扛到想死 每天能拿多少",
+    "老板说要弄死这个项目 我们会不会失业",
+    "组长说这批货做不完谁也别想下班",
+])
+def test_asking_is_not_an_intention(text):
+    # 我想问 / 我要咨询 introduce a question: the crisis word stays a topic.
+    _calm(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我想问一下 吃多少安眠药会死",
+    "从几楼跳下去会死",
+    "我想知道跳楼疼不疼",
+    "我要问问 我现在被打了 人还在门口 怎么办",
+    "我想了解一下 自杀的人家属能拿赔偿吗 我不想活了",
+])
+def test_a_question_about_a_method_or_with_danger_now_still_gets_help(text):
+    _crisis(text)
