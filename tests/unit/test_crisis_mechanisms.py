@@ -375,3 +375,35 @@ def test_asking_is_not_an_intention(text):
 ])
 def test_a_question_about_a_method_or_with_danger_now_still_gets_help(text):
     _crisis(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我真的好累 想睡一觉再也不醒来",
+    "把我骨灰撒回老家吧",
+    "我已经跟这个世界告别过了",
+    "谢谢你们 你们是好人 下辈子报答",
+    "这是我今天第三次站在窗边了",
+    "我的保险单放在抽屉里 受益人是我妈",
+    "要是我明天没消息了 帮我报个平安给家里",
+    "我不会再麻烦任何人了",
+    "想去一个没有人认识我的地方 永远消失",
+    "我给自己买了块墓地",
+    "我今天把猫送人了 以后没人照顾它了",
+    "刚割了 止不住血",
+])
+def test_what_comes_after_me_is_self_harm(text):
+    _crisis(text, "self_harm")
+
+
+@pytest.mark.parametrize("text", [
+    "这个工具我用不上了 送给工友了",
+    "回老家了 电动车留给老乡 我用不上了",
+    "猫送人了 宿舍不让养",
+    "我的保险单放在抽屉里 受益人怎么改",
+    "墓地多少钱 给我爸买的",
+    "那部剧里主角最后永远消失了",
+    "割了一上午的草 手被划破了 流了点血",
+    "下辈子做牛做马也不来这个厂了",
+])
+def test_everyday_errands_are_not_last_arrangements(text):
+    _calm(text)
