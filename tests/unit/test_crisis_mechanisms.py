@@ -407,3 +407,24 @@ def test_what_comes_after_me_is_self_harm(text):
 ])
 def test_everyday_errands_are_not_last_arrangements(text):
     _calm(text)
+
+
+@pytest.mark.parametrize("text", [
+    "包工头的侄子拿砖拍我 我躲进了工友的车里",
+    "那帮人堵在宿舍门口 说出来一个打一个",
+    "我被老板踹了好几脚 肋骨疼得喘不了气",
+    "讨薪的时候被几个人拉到巷子里打了 现在还在流鼻血",
+    "他把我手机摔了 还扇了我几巴掌 现在在楼下等着",
+    "老板娘叫人把我老婆拖走了 不知道去哪了",
+])
+def test_blows_landed_and_people_dragged_away(text):
+    _crisis(text, "violence")
+
+
+@pytest.mark.parametrize("text", [
+    "被老板打了个电话叫回去加班",
+    "被公司打了一半工资",
+    "打了两下卡没反应",
+])
+def test_calls_and_card_swipes_are_not_blows(text):
+    _calm(text)
