@@ -8,10 +8,10 @@ staff (and tests) can see why a message raised an alarm, and why another did not
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
+from typing import Iterator, List, Optional, Tuple
 
-from bot.nlu.crisis.families import EXPLICIT, RULES, STRONG
-from bot.nlu.crisis.guards import excusing_frame, mask_intensifiers, topic_frame
+from bot.nlu.crisis.families import EXPLICIT, RULES, STRONG, Rule
+from bot.nlu.crisis.guards import excusing_frame, mask_intensifiers, story_frame, topic_frame
 from bot.nlu.crisis.views import views_of
 
 
@@ -58,19 +58,34 @@ class CrisisFinding:
 WINDOW, OVERLAP = 300, 60
 
 
-def windows(text: str) -> List[str]:
+def windows(text: str) -> List[Tuple[int, str]]:
+    """(offset, part) pairs covering `text`."""
     if len(text) <= WINDOW:
-        return [text]
-    return [text[start:start + WINDOW] for start in range(0, len(text) - OVERLAP, WINDOW - OVERLAP)]
+        return [(0, text)]
+    return [(start, text[start:start + WINDOW]) for start in range(0, len(text) - OVERLAP, WINDOW - OVERLAP)]
 
 
-def _hits_in(text: str, view: str) -> List[Tuple[Hit, str]]:
-    parts = windows(mask_intensifiers(text))
+def _matches(rule: Rule, parts: List[Tuple[int, str]]) -> Iterator[Tuple[int, int, str]]:
+    for offset, part in parts:
+        for match in rule.pattern.finditer(part):
+            yield offset + match.start(), offset + match.end(), match.group(0)
+
+
+def _hits_in(masked: str, view: str) -> List[Tuple[Hit, str, Optional[str]]]:
+    """Each rule's first match that no story frame excuses, or else its first match with the
+    reason: a later clause can still be a crisis after a story that ended well."""
+    parts = windows(masked)
     found = []
     for rule in RULES:
-        match = next(filter(None, (rule.pattern.search(part) for part in parts)), None)
-        if match:
-            found.append((Hit(rule.family, rule.name, match.group(0), view), rule.strength))
+        first = None
+        for start, end, words in _matches(rule, parts):
+            why = story_frame(masked, start, end, rule.family)
+            if why is None or first is None:
+                first = (Hit(rule.family, rule.name, words, view), rule.strength, why)
+            if why is None:
+                break
+        if first:
+            found.append(first)
     return found
 
 
@@ -86,10 +101,10 @@ def detect(text: Optional[str]) -> CrisisFinding:
         masked = mask_intensifiers(form)
         frames = {STRONG: None, EXPLICIT: topic_frame(masked)}
         guarded_frame = excusing_frame(masked)
-        for hit, strength in _hits_in(form, view):
+        for hit, strength, story in _hits_in(masked, view):
             if (hit.family, hit.rule) in seen:
                 continue
-            frame = frames.get(strength, guarded_frame)
+            frame = story or frames.get(strength, guarded_frame)
             if frame is None:
                 hits.append(hit)
                 seen.add((hit.family, hit.rule))

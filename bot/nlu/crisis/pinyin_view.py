@@ -123,9 +123,15 @@ def _word_at(tokens, i: int) -> Optional[Tuple[int, str]]:
         # (合同) is not 捅.
         if length == 1 and typed != [LATIN_WORD]:
             continue
-        if typed or (length >= 2 and word not in SOUND_ALIKES):
+        if typed or (length >= 2 and word not in SOUND_ALIKES and _shares_a_character(window, word)):
             return length, word
     return None
+
+
+def _shares_a_character(window, word: str) -> bool:
+    """A wrong character of the same sound is a typo of the word only if the worker got another
+    character of it right (跳搂, 安眠要): 工资啥 (gong zi sha) spells 自杀 by sound, not by slip."""
+    return any(source == char for (_, source), char in zip(window, word))
 
 
 def respell(text: str) -> str:
