@@ -8,10 +8,10 @@ FALLBACK = {"name": "nlu_fallback", "confidence": 0.45}
 RANKING = [FALLBACK, {"name": "faq", "confidence": 0.44}, {"name": "report_emergency", "confidence": 0.40}]
 
 
-def parsed(text: str) -> Message:
+def parsed(text: str, emergency: float = 0.40) -> Message:
     message = Message({TEXT: text})
     message.set(INTENT, FALLBACK)
-    message.set(INTENT_RANKING_KEY, list(RANKING))
+    message.set(INTENT_RANKING_KEY, [*RANKING[:2], {"name": "report_emergency", "confidence": emergency}])
     return message
 
 
@@ -25,5 +25,15 @@ def test_the_fallback_cannot_undo_a_crisis():
 
 
 def test_other_messages_are_left_alone():
-    [message] = CrisisOverride().process([parsed("工伤死亡赔偿金怎么算")])
+    [message] = CrisisOverride().process([parsed("工伤死亡赔偿金怎么算", emergency=0.05)])
     assert message.get(INTENT) == FALLBACK and message.get("crisis") is None
+
+
+def test_the_classifier_is_a_second_reader_below_the_fallback_threshold():
+    """No rule fires on this wording; the classifier's emergency reading of 0.40 still wins."""
+    text = "老板那边的人今天又来了 我们有点害怕"
+    [message] = CrisisOverride().process([parsed(text, emergency=0.40)])
+    assert message.get(INTENT) == {"name": "report_emergency", "confidence": 1.0}
+    assert message.get("crisis")["family"] == "classifier" and "0.40" in message.get("crisis")["explanation"]
+    [quiet] = CrisisOverride().process([parsed(text, emergency=0.29)])
+    assert quiet.get(INTENT) == FALLBACK and quiet.get("crisis") is None
