@@ -20,7 +20,7 @@ import pytest
 from tests.integration.stack import Stack
 
 RESTART_LIMIT = 900  # seconds: a Rasa restart loads TensorFlow and the model on 2 shared cores
-SERVICES = ("simulator", "actions", "rasa", "console")
+SERVICES = ("simulator", "actions", "rasa", "gateway", "console")
 
 
 # --- what the test reads from Linux itself (independent of bot/process_groups.py) ------------
