@@ -8,9 +8,12 @@ as the channel itself answers when Redis is out; the caller also goes into the h
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from aiohttp import web
 
 from bot.follow_up import FollowUps
+from bot.gateway.standbys import Context, Route
 from channels.hotline import prompts, security
 from channels.hotline.call_flow import STAFF_QUEUE
 from channels.hotline.protocol import MalformedTurn, Turn, hangup, parse_turn, say, transfer
@@ -59,3 +62,18 @@ class HotlineStandby:
                                           f"hotline:{turn.call_id}:{turn.seq}", CHANNEL)
         except Exception:  # the caller is still transferred; the log is the last record left
             logger.exception("follow-up NOT recorded for a hotline call")
+
+
+# --- the gateway's routes (bot/gateway/standbys.py) ----------------------------------------------
+WEBHOOK_PATH = "/webhooks/hotline/webhook"
+MARGIN_S = 0.5  # past the turn deadline the channel would have answered (a holding prompt at least)
+
+
+def routes(context: Context) -> List[Route]:
+    standby = HotlineStandby(context.settings.hotline_secret, context.follow_ups)
+
+    async def receive(request, body: bytes, _gone: bool):
+        status, payload = await standby.receive(request.headers, body)
+        return web.json_response(payload, status=status)
+
+    return [Route("POST", WEBHOOK_PATH, context.settings.hotline_turn_deadline + MARGIN_S, receive)]

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import Mapping, Optional
+from typing import List, Mapping, Optional
+
+from aiohttp import web
 
 from bot.follow_up import BUSY_TEXT, OUTAGE_ERRORS, FollowUps
+from bot.gateway.standbys import Context, Route
 from bot.log_privacy import pseudonym
 from bot.settings import Settings
 from channels.wechat.inbound import Inbound, interpret
@@ -124,3 +127,34 @@ class WeChatStandby:
         if encrypted:
             xml = self._cipher.encrypt(xml, nonce)
         return Answer(200, xml, XML)
+
+
+# --- the gateway's routes (bot/gateway/standbys.py) ----------------------------------------------
+WEBHOOK_PATH = "/webhooks/wechat/webhook"
+VERIFY_TIMEOUT_S = 3.0
+# WeChat waits 5 s in all: Rasa's channel answers within WECHAT_REPLY_DEADLINE; what is left
+# of the 5 s is the gateway's, to answer by itself.
+WECHAT_LIMIT_S = 4.6
+MARGIN_S = 0.5
+
+
+def message_timeout(settings: Settings) -> float:
+    return max(1.0, min(WECHAT_LIMIT_S, settings.wechat_reply_deadline + MARGIN_S))
+
+
+def routes(context: Context) -> List[Route]:
+    standby = WeChatStandby(context.settings, InboundLedger(context.redis, context.keys),
+                            WeChatRecords(context.redis, context.keys), context.follow_ups)
+
+    def respond(answer: Answer) -> web.Response:
+        return web.Response(status=answer.status, text=answer.body,
+                            content_type=answer.content_type.split(";")[0], charset="utf-8")
+
+    async def verify(request, _body: bytes, _gone: bool):
+        return respond(standby.verify(request.query))
+
+    async def receive(request, body: bytes, gone: bool):
+        return respond(await standby.receive(request.query, body, gone))
+
+    return [Route("GET", WEBHOOK_PATH, VERIFY_TIMEOUT_S, verify),
+            Route("POST", WEBHOOK_PATH, message_timeout(context.settings), receive)]

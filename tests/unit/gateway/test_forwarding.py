@@ -16,12 +16,14 @@ from aiohttp import web
 from yarl import URL
 
 from bot.follow_up_spool import FollowUpSpool
-from bot.gateway.app import HOTLINE_PATH, WECHAT_PATH, init_app, timeout_for
+from bot.gateway.app import init_app
 from bot.redis_server import free_port
 from bot.settings import DEV_HOTLINE_SECRET, DEV_WECHAT, Settings
 from channels.hotline import prompts
 from channels.hotline.security import signed_headers
+from channels.hotline.standby import WEBHOOK_PATH as HOTLINE_PATH
 from channels.wechat.security import sign
+from channels.wechat.standby import WEBHOOK_PATH as WECHAT_PATH, message_timeout
 
 TOKEN = DEV_WECHAT["WECHAT_TOKEN"]
 
@@ -160,10 +162,17 @@ async def test_hotline_turn_while_rasa_is_down_is_transferred(settings):
     assert spooled.contains("hotline:c-outage-1:1"), "Redis down as well: the caller is kept in the spool"
 
 
-def test_how_long_each_request_waits_for_rasa():
-    settings = Settings.from_env({})
-    assert timeout_for(settings, "POST", WECHAT_PATH) == pytest.approx(4.5)  # 4 s deadline + margin, under 5
-    assert timeout_for(Settings.from_env({"WECHAT_REPLY_DEADLINE": "4.5"}), "POST", WECHAT_PATH) == 4.6
-    assert timeout_for(Settings.from_env({"WECHAT_REPLY_DEADLINE": "0"}), "POST", WECHAT_PATH) == 1.0
-    assert timeout_for(settings, "POST", HOTLINE_PATH) == pytest.approx(3.0)
-    assert timeout_for(settings, "GET", "/conversations/x/tracker") >= 60
+def test_how_long_a_wechat_message_waits_for_rasa():
+    assert message_timeout(Settings.from_env({})) == pytest.approx(4.5)  # 4 s deadline + margin, under 5
+    assert message_timeout(Settings.from_env({"WECHAT_REPLY_DEADLINE": "4.5"})) == 4.6
+    assert message_timeout(Settings.from_env({"WECHAT_REPLY_DEADLINE": "0"})) == 1.0
+
+
+async def test_every_channel_brings_its_standby_routes(settings):
+    runner, _ = await gateway_over(settings, free_port())
+    try:
+        routes = runner.app["gateway"].routes
+    finally:
+        await runner.cleanup()
+    assert set(routes) == {("GET", WECHAT_PATH), ("POST", WECHAT_PATH), ("POST", HOTLINE_PATH)}
+    assert routes[("POST", HOTLINE_PATH)].timeout == pytest.approx(settings.hotline_turn_deadline + 0.5)
