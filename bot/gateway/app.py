@@ -77,7 +77,7 @@ class Gateway:
                            request.path)
             if route is None:
                 return web.json_response(UNAVAILABLE, status=503)
-            return await route.handle(request, body, failure.gone)
+            return await route.handle(request, body, failure)
 
 
 def internal_host(bind_host: str) -> str:

@@ -13,14 +13,15 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.follow_up import FollowUps
+from bot.gateway.forward import RasaUnreachable
 from bot.redis_keys import RedisKeys
 from bot.settings import Settings
 
 CHANNELS_PACKAGE = "channels"
 STANDBY_MODULE = "standby"
 
-# (request, its body already read, whether Rasa is gone rather than late) -> the answer
-Handler = Callable[[web.Request, bytes, bool], Awaitable[web.StreamResponse]]
+# (request, its body already read, how Rasa failed: gone, or late with its answer still to come)
+Handler = Callable[[web.Request, bytes, RasaUnreachable], Awaitable[web.StreamResponse]]
 
 
 @dataclasses.dataclass(frozen=True)

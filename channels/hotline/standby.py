@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from aiohttp import web
 
 from bot.follow_up import FollowUps
+from bot.gateway.forward import RasaUnreachable
 from bot.gateway.standbys import Context, Route
 from channels.hotline import prompts, security
 from channels.hotline.call_flow import STAFF_QUEUE
@@ -72,7 +73,7 @@ MARGIN_S = 0.5  # past the turn deadline the channel would have answered (a hold
 def routes(context: Context) -> List[Route]:
     standby = HotlineStandby(context.settings.hotline_secret, context.follow_ups)
 
-    async def receive(request, body: bytes, _gone: bool):
+    async def receive(request, body: bytes, _failure: RasaUnreachable):
         status, payload = await standby.receive(request.headers, body)
         return web.json_response(payload, status=status)
 

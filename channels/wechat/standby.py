@@ -6,13 +6,15 @@ never left without an answer and nothing they wrote is lost:
 - the URL check and every message are verified exactly as the channel does (security.py):
   a forged or stale request gets 403;
 - a message is claimed in the same ledger, so a retry of it, here or in Rasa once it is back,
-  never runs the bot; the first attempt's answer is carried back instead;
+  never runs the bot; the first attempt's answer is carried back instead; a message a live
+  but slow Rasa has claimed stays Rasa's (its answer is passed on, however late);
 - the worker gets BUSY_TEXT passively and goes into the human queue with `system_busy`
   (bot/follow_up.py, the path the channel takes when a turn produced nothing).
 No Rasa import here: the gateway starts in about a second.
 """
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from typing import List, Mapping, Optional
@@ -20,6 +22,7 @@ from typing import List, Mapping, Optional
 from aiohttp import web
 
 from bot.follow_up import BUSY_TEXT, OUTAGE_ERRORS, FollowUps
+from bot.gateway.forward import RasaUnreachable
 from bot.gateway.standbys import Context, Route
 from bot.log_privacy import pseudonym
 from bot.settings import Settings
@@ -45,6 +48,10 @@ class Answer:
     content_type: str = TEXT
 
 
+class RasaHoldsIt(Exception):
+    """A live Rasa claimed the message and is answering it: the answer is Rasa's to give."""
+
+
 class WeChatStandby:
     def __init__(self, settings: Settings, ledger: InboundLedger, records: WeChatRecords, follow_ups: FollowUps):
         self._token = settings.wechat_token
@@ -58,9 +65,10 @@ class WeChatStandby:
             return Answer(403, "forbidden")
         return Answer(200, args.get("echostr") or "")
 
-    async def receive(self, args: Mapping[str, str], body: bytes, rasa_gone: bool) -> Answer:
+    async def receive(self, args: Mapping[str, str], body: bytes, rasa_gone: bool) -> Optional[Answer]:
         """A message Rasa could not answer. `rasa_gone`: the connection to Rasa failed (it died,
-        so a claim it left running is dead too) rather than Rasa being merely slow."""
+        so a claim it left running is dead too) rather than Rasa being merely slow. None: a
+        live Rasa holds the message, so its own answer is the one to wait for."""
         refusal = query_refusal(self._token, args)
         if refusal is not None:
             logger.warning("wechat request refused by the gateway: %s", refusal)
@@ -76,7 +84,10 @@ class WeChatStandby:
         except MalformedMessage as error:
             logger.info("wechat message ignored: %s", error)
             return Answer(200, SUCCESS)
-        reply = await self._answer(inbound, rasa_gone)
+        try:
+            reply = await self._answer(inbound, rasa_gone)
+        except RasaHoldsIt:
+            return None
         return self._respond(reply, inbound, encrypted, args.get("nonce") or "")
 
     async def _answer(self, inbound: Inbound, rasa_gone: bool) -> Optional[str]:
@@ -87,8 +98,7 @@ class WeChatStandby:
                 if earlier is not None:  # answered before: carry that answer back, run nothing
                     return earlier.reply if not earlier.delivered_async else None
                 if not rasa_gone:
-                    # A live but slow Rasa holds the claim: it answers by customer-service message.
-                    return None
+                    raise RasaHoldsIt()
                 # The claim was left by a Rasa that died in the middle of the turn.
                 logger.warning("a message claimed by a Rasa that died is answered by the gateway (%s)",
                                pseudonym(inbound.openid))
@@ -150,11 +160,19 @@ def routes(context: Context) -> List[Route]:
         return web.Response(status=answer.status, text=answer.body,
                             content_type=answer.content_type.split(";")[0], charset="utf-8")
 
-    async def verify(request, _body: bytes, _gone: bool):
+    async def verify(request, _body: bytes, _failure: RasaUnreachable):
         return respond(standby.verify(request.query))
 
-    async def receive(request, body: bytes, gone: bool):
-        return respond(await standby.receive(request.query, body, gone))
+    async def receive(request, body: bytes, failure: RasaUnreachable):
+        answer = await standby.receive(request.query, body, failure.gone)
+        if answer is None and failure.late is not None:
+            # Rasa is working on this very message: pass its answer on, however late (a retry
+            # from WeChat reaches Rasa's ledger and carries it back, as without the gateway).
+            try:
+                return await asyncio.shield(failure.late)
+            except RasaUnreachable:  # it died meanwhile: its claim is dead too
+                answer = await standby.receive(request.query, body, True)
+        return respond(answer or Answer(200, SUCCESS))
 
     return [Route("GET", WEBHOOK_PATH, VERIFY_TIMEOUT_S, verify),
             Route("POST", WEBHOOK_PATH, message_timeout(context.settings), receive)]

@@ -36,10 +36,12 @@ async def world(redis_server, tmp_path):
                                   "FOLLOW_UP_SPOOL": str(tmp_path / "spool.jsonl"), "WECHAT_REPLY_DEADLINE": "1.0"})
     slow_port, dead_port = free_port(), free_port()
     slow = web.Application()
+    rasa = {"delay": 30.0, "answer": "success", "seen": 0}
 
     async def never_in_time(_request):
-        await asyncio.sleep(30)
-        return web.Response(text="late")
+        rasa["seen"] += 1
+        await asyncio.sleep(rasa["delay"])
+        return web.Response(text=rasa["answer"])
 
     slow.router.add_route("*", "/{tail:.*}", never_in_time)
     runners = []
@@ -57,7 +59,7 @@ async def world(redis_server, tmp_path):
     redis = Redis.from_url(redis_server["url"], decode_responses=True)
     keys = RedisKeys(prefix)
     clients = {name: OfficialAccountClient(url, TOKEN, APPID, AES_KEY) for name, url in urls.items()}
-    yield {"clients": clients, "queue": EscalationStore(redis, keys), "ledger": InboundLedger(redis, keys),
+    yield {"rasa": rasa, "clients": clients, "queue": EscalationStore(redis, keys), "ledger": InboundLedger(redis, keys),
            "records": WeChatRecords(redis, keys)}
     for client in clients.values():
         await client.close()
@@ -101,14 +103,24 @@ async def test_a_claim_left_by_a_rasa_that_died_is_answered(world):
     assert (await queue.get(openid)).reason == REASON_SYSTEM_BUSY
 
 
-async def test_a_live_but_slow_rasa_keeps_its_claim(world):
+async def test_a_live_but_slow_rasa_keeps_its_claim_and_its_late_answer_is_passed_on(world):
+    """Rasa's channel claimed the message and answers past the gateway's deadline: the gateway
+    neither answers busy nor cuts Rasa off (Sanic would cancel the turn), it passes Rasa's answer on."""
     wechat, queue, openid, msg_id = world["clients"]["slow"], world["queue"], new_openid(), new_msg_id()
+    world["rasa"].update(delay=2.5, answer="rasa-late-answer")  # the gateway waits 1.5 s (deadline 1.0)
     assert await world["ledger"].claim(f"msg:{openid}:{msg_id}")  # Rasa is working on it
     result = await wechat.send_text(openid, "工伤怎么认定", msg_id=msg_id)
-    assert result.ok and result.reply is None, "success: Rasa answers by customer-service message"
-    assert await queue.get(openid) is None
-    fresh = await wechat.send_text(openid, "还有一个问题", msg_id=new_msg_id())
-    assert fresh.ok and fresh.reply["Content"] == BUSY_TEXT, "a message Rasa never took gets the busy text"
+    assert result.status == 200 and result.body == b"rasa-late-answer"
+    assert await queue.get(openid) is None, "Rasa answers, nobody is queued"
+
+
+async def test_a_message_a_busy_rasa_has_not_taken_gets_the_busy_text_in_time(world):
+    wechat, queue, openid = world["clients"]["slow"], world["queue"], new_openid()
+    result = await wechat.send_text(openid, "还有一个问题", msg_id=new_msg_id())
+    assert result.ok and result.reply["Content"] == BUSY_TEXT, "Rasa is loading: the gateway answers"
+    assert (await queue.get(openid)).reason == REASON_SYSTEM_BUSY
+    await asyncio.sleep(0.2)
+    assert world["rasa"]["seen"] == 1, "the request still reached Rasa (it finds the message answered)"
 
 
 async def test_media_is_kept_and_acknowledged_without_the_bot(world):
