@@ -194,6 +194,7 @@ def health_ok(stack: Stack, service: str) -> bool:
 def answered_by(stack: Stack, service: str, pgid: int) -> bool:
     """The socket listening on the service's port belongs to group `pgid` (a new process, not an orphan)."""
     _, owners = process_groups.port_listeners(stack.ports[service])
+    owners = owners - {stack.process.pid}  # the launcher holds the gateway's listening socket too
     return bool(owners) and all(process_groups.process_group(pid) == pgid for pid in owners)
 
 

@@ -101,8 +101,11 @@ def service_specs(settings: Settings, model: Path, api_token: str) -> List[Servi
                               [PYTHON, "-m", "bot.rasa_server", "--model", str(model)],
                               host, settings.rasa_internal_port, f"/status?token={api_token}", ""))
     # The public port: forwards to Rasa, answers by itself while Rasa is down (bot/gateway).
-    specs.append(http_service("gateway", "webhook gateway (WeChat webhook)", [PYTHON, "-m", "bot.gateway"],
-                              host, settings.rasa_port, GATEWAY_HEALTH, "/webhooks/wechat/webhook", timeout=30))
+    # Its socket is held by the launcher: connections wait through a gateway restart, never refused.
+    gateway = http_service("gateway", "webhook gateway (WeChat webhook)", [PYTHON, "-m", "bot.gateway"],
+                           host, settings.rasa_port, GATEWAY_HEALTH, "/webhooks/wechat/webhook", timeout=30)
+    gateway.listen = (settings.bind_host, settings.rasa_port)
+    specs.append(gateway)
     # The console binds 127.0.0.1 itself (bot/console/__main__.py): it sits behind the HTTPS proxy.
     specs.append(http_service("console", "staff console", [PYTHON, "-m", "bot.console"],
                               "127.0.0.1", settings.console_port, "/login", "/", timeout=60))

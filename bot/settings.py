@@ -101,6 +101,8 @@ class Settings:
     # Where the Rasa server itself listens; RASA_PORT belongs to the webhook gateway (bot/gateway),
     # which forwards to this port and answers by itself while Rasa is down or restarting.
     rasa_internal_port: int = 5006
+    # Set by the launcher only: the listening socket it holds for the gateway (bot/supervisor.py).
+    gateway_listen_fd: Optional[int] = None
 
     @property
     def registry_dir(self) -> Path:
@@ -153,7 +155,17 @@ class Settings:
                                   f"{_port(values, 'CONSOLE_PORT', 8080)}/api/model-server/model.tar.gz"),
             training_config=_config_file(values, "TRAINING_CONFIG", ROOT / "config.yml"),
             rasa_internal_port=_rasa_internal_port(values),
+            gateway_listen_fd=_optional_fd(values, "GATEWAY_LISTEN_FD"),
         )
+
+
+def _optional_fd(values: Mapping[str, str], name: str) -> Optional[int]:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 3 <= int(raw) <= 65535:
+        raise SettingsError(name, f"must be an open file descriptor number (3 or more), got {raw!r}")
+    return int(raw)
 
 
 def _rasa_internal_port(values: Mapping[str, str]) -> int:

@@ -5,6 +5,7 @@ Started by the launcher as its own service and by deploy/systemd/12351-gateway.s
 from __future__ import annotations
 
 import logging
+import socket
 import sys
 
 from aiohttp import web
@@ -21,8 +22,11 @@ def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log_privacy.install(settings.wechat_secret)
     # No access log: a webhook's URL carries its signature and the worker's OpenID.
-    web.run_app(init_app(settings), host=settings.bind_host, port=settings.rasa_port, print=None,
-                access_log=None, shutdown_timeout=SHUTDOWN_GRACE_S)
+    # Under the launcher the listening socket is inherited (it outlives this process, so a
+    # restart refuses no connection); alone (systemd, by hand) the gateway binds RASA_PORT.
+    where = ({"sock": socket.socket(fileno=settings.gateway_listen_fd)} if settings.gateway_listen_fd is not None
+             else {"host": settings.bind_host, "port": settings.rasa_port})
+    web.run_app(init_app(settings), print=None, access_log=None, shutdown_timeout=SHUTDOWN_GRACE_S, **where)
     return 0
 
 

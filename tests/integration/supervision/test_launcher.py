@@ -263,6 +263,31 @@ def test_kill_9_of_the_action_server_restarts_it(stack, tokens):
     assert reply and "还没有" in reply[0], reply
 
 
+@pytest.mark.timeout(300)
+def test_kill_9_of_the_gateway_loses_no_message(stack):
+    """The launcher holds the public port's socket: while the gateway restarts, WeChat's
+    request waits in the queue (never refused) and gets the bot's answer within 5 s."""
+    old = stack.pidfile("gateway")["pgid"]
+    os.kill(old, signal.SIGKILL)
+    while members(old):
+        time.sleep(0.05)
+    openid = new_openid()
+
+    async def worker_writes() -> tuple:
+        wechat = account_client(stack)
+        try:
+            began = time.monotonic()
+            result = await wechat.send_text(openid, "加班费怎么算")
+            return result, time.monotonic() - began, await answer_to(stack, openid, result, 0)
+        finally:
+            await wechat.close()
+
+    result, seconds, answer = asyncio.run(worker_writes())
+    assert result.ok and seconds < 5, (result, seconds)
+    assert answer and answer != BUSY_TEXT, answer
+    assert wait_for_new_process(stack, "gateway", old, f"http://127.0.0.1:{stack.rasa_port}/_gateway/health")
+
+
 def test_ctrl_c_stops_every_process_group(stack):
     groups = {service: stack.pidfile(service)["pgid"] for service in SERVICES}
     assert stack.interrupt() == 0
