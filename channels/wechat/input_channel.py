@@ -195,6 +195,13 @@ class WeChatInput(InputChannel):
             self._keep(self._deliver_later(turn, inbound, kept))
             await self._settle(inbound, Outcome(None, delivered_async=True))
             return None
+        except asyncio.CancelledError:
+            # The caller's connection dropped (a killed gateway, WeChat giving up) and Sanic
+            # cancels the handler; the turn goes on. Its answer goes as a customer-service
+            # message, and the ledger says so: a retry runs nothing and waits for nothing.
+            self._keep(self._deliver_later(turn, inbound, kept))
+            self._keep(self._settle(inbound, Outcome(None, delivered_async=True)))
+            raise
         return await self._finish(inbound, merge([*kept, said]))
 
     async def _outcome_of_first_attempt(self, inbound: Inbound, started: tuple) -> Optional[str]:

@@ -28,7 +28,8 @@ from channels.hotline.security import signed_headers
 from redis.asyncio import Redis
 from tests.integration import rasa_tracker
 from tests.integration.stack import Stack
-from tests.integration.wechat_worker import account_client, answer_to, new_openid, sent_to
+from channels.wechat_sim.official_account import OfficialAccountClient
+from tests.integration.wechat_worker import AES_KEY, APPID, TOKEN, account_client, answer_to, new_openid, sent_to
 
 RESTART_LIMIT = 900  # seconds: a Rasa restart loads TensorFlow and the model on 2 shared cores
 SERVICES = ("simulator", "actions", "rasa", "gateway", "console")
@@ -286,6 +287,33 @@ def test_kill_9_of_the_gateway_loses_no_message(stack):
     assert result.ok and seconds < 5, (result, seconds)
     assert answer and answer != BUSY_TEXT, answer
     assert wait_for_new_process(stack, "gateway", old, f"http://127.0.0.1:{stack.rasa_port}/_gateway/health")
+
+
+def test_a_turn_whose_caller_hung_up_is_still_delivered(stack):
+    """A killed gateway drops its connection to Rasa mid-turn, and Sanic cancels the handler:
+    the turn's answer still reaches the worker (customer-service message), and WeChat's retry
+    through the new gateway runs nothing again."""
+    openid = new_openid()
+
+    async def hang_up_then_retry() -> tuple:
+        impatient = OfficialAccountClient(f"http://127.0.0.1:{stack.ports['rasa']}/webhooks/wechat/webhook",
+                                          TOKEN, APPID, AES_KEY, timeout=0.05)
+        wechat = account_client(stack)
+        try:
+            xml = wechat.message_xml(openid, "text", [("Content", "年假有几天")], msg_id=MSG_ID + 7)
+            first = await impatient.post_xml(xml, openid)
+            await asyncio.sleep(1)
+            retry = await wechat.post_xml(xml, openid)
+            return first, retry, await answer_to(stack, openid, retry, 0)
+        finally:
+            await impatient.close()
+            await wechat.close()
+
+    first, retry, answer = asyncio.run(hang_up_then_retry())
+    assert first.status is None, "the first attempt hung up before the answer"
+    assert answer and answer != BUSY_TEXT, answer
+    assert rasa_tracker.user_texts(stack.rasa_port, openid, environment_of(stack.pidfile("rasa")["pgid"])[
+        "RASA_API_TOKEN"]).count("年假有几天") == 1, "the bot ran once"
 
 
 def test_ctrl_c_stops_every_process_group(stack):
