@@ -297,7 +297,7 @@ def test_a_turn_whose_caller_hung_up_is_still_delivered(stack):
 
     async def hang_up_then_retry() -> tuple:
         impatient = OfficialAccountClient(f"http://127.0.0.1:{stack.ports['rasa']}/webhooks/wechat/webhook",
-                                          TOKEN, APPID, AES_KEY, timeout=0.05)
+                                          TOKEN, APPID, AES_KEY, timeout=0.005)
         wechat = account_client(stack)
         try:
             xml = wechat.message_xml(openid, "text", [("Content", "年假有几天")], msg_id=MSG_ID + 7)
