@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from bot.gateway.app import HEALTH_PATH as GATEWAY_HEALTH
 from bot.rasa_server import newest_model
 from bot.redis_server import is_loaded, wait_for_port
 from bot.settings import ROOT, Settings, settings_or_exit
@@ -96,9 +97,15 @@ def service_specs(settings: Settings, model: Path, api_token: str) -> List[Servi
                               host, settings.action_port, "/health", "/webhook"))
     # /status answers 200 only once a model is loaded: a Rasa that failed to load its model still
     # serves the channels' health routes (and answers every message with nothing).
-    specs.append(http_service("rasa", "rasa server (WeChat webhook)",
+    specs.append(http_service("rasa", "rasa server (internal; via the gateway)",
                               [PYTHON, "-m", "bot.rasa_server", "--model", str(model)],
-                              host, settings.rasa_port, f"/status?token={api_token}", "/webhooks/wechat/webhook"))
+                              host, settings.rasa_internal_port, f"/status?token={api_token}", ""))
+    # The public port: forwards to Rasa, answers by itself while Rasa is down (bot/gateway).
+    # Its socket is held by the launcher: connections wait through a gateway restart, never refused.
+    gateway = http_service("gateway", "webhook gateway (WeChat webhook)", [PYTHON, "-m", "bot.gateway"],
+                           host, settings.rasa_port, GATEWAY_HEALTH, "/webhooks/wechat/webhook", timeout=30)
+    gateway.listen = (settings.bind_host, settings.rasa_port)
+    specs.append(gateway)
     # The console binds 127.0.0.1 itself (bot/console/__main__.py): it sits behind the HTTPS proxy.
     specs.append(http_service("console", "staff console", [PYTHON, "-m", "bot.console"],
                               "127.0.0.1", settings.console_port, "/login", "/", timeout=60))

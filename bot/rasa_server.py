@@ -49,7 +49,8 @@ def rasa_arguments(settings: Settings, model: Path, endpoints: Path = ENDPOINTS)
         "--endpoints", str(endpoints),
         "--credentials", str(ROOT / "bot" / credentials),
         "--interface", settings.bind_host,
-        "--port", str(settings.rasa_port),
+        # RASA_PORT belongs to the webhook gateway (bot/gateway), which forwards here.
+        "--port", str(settings.rasa_internal_port),
         "--enable-api", "--auth-token", settings.rasa_api_token,
     ]
 

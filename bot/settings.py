@@ -98,6 +98,11 @@ class Settings:
     model_pull_seconds: int = 10  # Rasa asks the model server this often; 0 = serve models/ as before
     model_server_url: str = ""  # empty: the console on CONSOLE_PORT
     training_config: Path = ROOT / "config.yml"
+    # Where the Rasa server itself listens; RASA_PORT belongs to the webhook gateway (bot/gateway),
+    # which forwards to this port and answers by itself while Rasa is down or restarting.
+    rasa_internal_port: int = 5006
+    # Set by the launcher only: the listening socket it holds for the gateway (bot/supervisor.py).
+    gateway_listen_fd: Optional[int] = None
 
     @property
     def registry_dir(self) -> Path:
@@ -149,7 +154,27 @@ class Settings:
             model_server_url=_url(values, "MODEL_SERVER_URL", "http://127.0.0.1:"
                                   f"{_port(values, 'CONSOLE_PORT', 8080)}/api/model-server/model.tar.gz"),
             training_config=_config_file(values, "TRAINING_CONFIG", ROOT / "config.yml"),
+            rasa_internal_port=_rasa_internal_port(values),
+            gateway_listen_fd=_optional_fd(values, "GATEWAY_LISTEN_FD"),
         )
+
+
+def _optional_fd(values: Mapping[str, str], name: str) -> Optional[int]:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 3 <= int(raw) <= 65535:
+        raise SettingsError(name, f"must be an open file descriptor number (3 or more), got {raw!r}")
+    return int(raw)
+
+
+def _rasa_internal_port(values: Mapping[str, str]) -> int:
+    """RASA_INTERNAL_PORT, default RASA_PORT + 1 (5006); never the gateway's own port."""
+    public = _port(values, "RASA_PORT", 5005)
+    internal = _port(values, "RASA_INTERNAL_PORT", public + 1 if public < 65535 else public - 1)
+    if internal == public:
+        raise SettingsError("RASA_INTERNAL_PORT", f"must differ from RASA_PORT ({public}): the gateway listens there")
+    return internal
 
 
 def _hotline_secret(raw: str, dev_mode: bool) -> str:

@@ -12,6 +12,9 @@ Why it works the way it does:
   a Rasa that is working through a backlog would only start the backlog again.
 - A crash restarts only that service, after 1 s, doubling to 30 s while it keeps failing; a
   minute of good health resets the delay. The others keep running meanwhile.
+- A service with `listen` (the webhook gateway) gets its listening socket from here, bound
+  once and handed to each of its processes (fd in LISTEN_FD_ENV): while it restarts,
+  connections wait in the socket's queue instead of being refused.
 Everything happens on the caller's thread, in `poll()`: children get PR_SET_PDEATHSIG, which
 fires when the *thread* that forked them ends, so forking from short-lived threads is not an option.
 """
@@ -20,11 +23,13 @@ from __future__ import annotations
 import ctypes
 import dataclasses
 import json
+import os
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 from bot import process_groups
 
@@ -32,6 +37,8 @@ PR_SET_PDEATHSIG = 1
 STOP_GRACE = 20.0  # seconds a service gets to finish in-flight requests on SIGTERM at shutdown
 CRASH_GRACE = 3.0  # the leftovers of a crashed service get less: they are being replaced
 BUSY_EXTENSION = 60.0  # more start-up time for a service that listens but is too busy to answer a probe
+LISTEN_FD_ENV = "GATEWAY_LISTEN_FD"  # read in bot/settings.py
+LISTEN_BACKLOG = 1024
 
 
 class PortInUse(RuntimeError):
@@ -53,6 +60,7 @@ class ServiceSpec:
     # the probe timed out (busy: a Rasa just back works through the backlog of WeChat's retries).
     ready: Callable[[], Optional[bool]]
     startup_timeout: float
+    listen: Optional[Tuple[str, int]] = None  # (host, port): the supervisor holds the listening socket
 
 
 @dataclasses.dataclass
@@ -89,6 +97,7 @@ class Supervisor:
                  log: Callable[[str], None], backoff: Callable[[], Backoff] = Backoff):
         self.services = [Service(spec, backoff()) for spec in specs]
         self.env, self.cwd, self.run_dir, self.log = env, cwd, run_dir, log
+        self._sockets: Dict[str, socket.socket] = {}  # service name -> the listening socket we hold
 
     # --- the first start: strict, so a misconfiguration stops `make run` with its reason -----
     def start_all(self, stages: List[List[str]]) -> None:
@@ -173,14 +182,21 @@ class Supervisor:
     def _owns_port(self, service: Service) -> bool:
         """The listening socket on the port belongs to this service's group, not an orphan or stranger."""
         listening, owners = process_groups.port_listeners(service.spec.port)
+        if service.spec.name in self._sockets:
+            owners = owners - {os.getpid()}  # our own copy of the socket is not the service
         return listening and bool(owners) and all(
             process_groups.process_group(pid) == service.pgid for pid in owners)
 
     # --- starting one service -------------------------------------------------------------------
     def _spawn(self, service: Service) -> None:
-        self._clear_port(service.spec)
+        env, inherited = self.env, ()
+        if service.spec.name not in self._sockets:
+            self._clear_port(service.spec)
+        if service.spec.listen is not None:
+            listener = self._listening_socket(service.spec)
+            env, inherited = {**self.env, LISTEN_FD_ENV: str(listener.fileno())}, (listener.fileno(),)
         service.process = subprocess.Popen(
-            service.spec.command, env=self.env, cwd=self.cwd,
+            service.spec.command, env=env, cwd=self.cwd, pass_fds=inherited,
             # Its own session and group: Ctrl-C reaches only the launcher, which stops groups in order.
             start_new_session=True, preexec_fn=die_with_parent)
         self._pidfile(service.spec).write_text(json.dumps(
@@ -204,6 +220,14 @@ class Supervisor:
                                     for pid in sorted(owners)) or "a process of another user"
                 raise PortInUse(f"port {spec.port} of {spec.title} is held by {holders}, not by this launcher")
             time.sleep(0.2)
+
+    def _listening_socket(self, spec: ServiceSpec) -> socket.socket:
+        """Bound once, after the port was cleared; kept (and listening) across the service's restarts."""
+        if spec.name not in self._sockets:
+            host, port = spec.listen
+            family = socket.AF_INET6 if ":" in host else socket.AF_INET
+            self._sockets[spec.name] = socket.create_server((host, port), family=family, backlog=LISTEN_BACKLOG)
+        return self._sockets[spec.name]
 
     @staticmethod
     def _is_leftover(record: dict) -> bool:
@@ -237,6 +261,9 @@ class Supervisor:
             self._reap(service)
             self._pidfile(service.spec).unlink(missing_ok=True)
             service.state = "stopped"
+        for listener in self._sockets.values():
+            listener.close()
+        self._sockets.clear()
         return clean
 
     @staticmethod

@@ -28,3 +28,5 @@ BUSY = "系统有点忙，正在为您转接工作人员。"
 YES_WORDS = ("是", "是的", "对", "对的", "嗯", "好", "好的", "没错", "是这个", "对呀", "是啊")
 NO_WORDS = ("不是", "不对", "不", "错了", "没有", "否")
 MORE_WORDS = ("详细", "详细说说", "详细规定", "继续", "详细点")
+# The bot is down and the transfer failed: a person calls back (bot/gateway, channels/hotline/standby.py).
+CALL_BACK = "人工坐席暂时都在忙，工作人员会尽快给您回电。感谢来电，再见。"

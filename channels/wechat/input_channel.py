@@ -37,15 +37,13 @@ from channels.wechat.output_channel import CustomerServiceOutput, WeChatOutput
 from channels.wechat.replies import SUCCESS, merge, split_utf8, text_reply_xml
 from channels.wechat.runtime import ChannelRuntime
 from channels.wechat.security import (
-    MAX_BODY_BYTES, ForbiddenRequest, MalformedMessage, MessageCipher, open_message, signature_matches,
-    timestamp_fresh,
+    MAX_BODY_BYTES, ForbiddenRequest, MalformedMessage, MessageCipher, open_request, query_refusal,
 )
 
 logger = logging.getLogger(__name__)
 
 TYPING_KEY_TTL_S = 15
 TIMESTAMP_TRUST_S = 60  # beyond this the query timestamp is clock skew, not queueing
-QUERY_FIELDS = ("timestamp", "nonce", "msg_signature", "encrypt_type")
 
 
 class WeChatInput(InputChannel):
@@ -108,17 +106,11 @@ class WeChatInput(InputChannel):
     # --- request handling ----------------------------------------------------------
     def _signed(self, request: Request) -> bool:
         """A valid `signature` over a timestamp within the window (a leaked URL soon expires)."""
-        args = request.args
-        timestamp = args.get("timestamp", "")
-        if not signature_matches((self.settings.wechat_token, timestamp, args.get("nonce", "")),
-                                 args.get("signature")):
-            return False
-        if not timestamp_fresh(timestamp):
-            # Signed by the token, so WeChat's once: a replayed URL, or this server's clock is off.
+        refusal = query_refusal(self.settings.wechat_token, request.args)
+        if refusal == "timestamp outside the window":
             logger.warning("wechat request refused: timestamp outside the window (%s)",
-                           pseudonym(args.get("openid")))
-            return False
-        return True
+                           pseudonym(request.args.get("openid")))
+        return refusal is None
 
     async def _receive(self, request: Request, on_new_message) -> HTTPResponse:
         began = time.monotonic()
@@ -146,8 +138,7 @@ class WeChatInput(InputChannel):
         parse of a 64 KB body on this project's machine). What stalled everyone was NLU on a
         huge text, which inbound.py now caps.
         """
-        query = {name: request.args.get(name, "") for name in QUERY_FIELDS}
-        return open_message(request.body or b"", query, self.cipher)
+        return open_request(request.body or b"", request.args, self.cipher)
 
     def _respond(self, reply: Optional[str], inbound: Inbound, encrypted: bool, nonce: str) -> HTTPResponse:
         if not reply:
@@ -204,6 +195,13 @@ class WeChatInput(InputChannel):
             self._keep(self._deliver_later(turn, inbound, kept))
             await self._settle(inbound, Outcome(None, delivered_async=True))
             return None
+        except asyncio.CancelledError:
+            # The caller's connection dropped (a killed gateway, WeChat giving up) and Sanic
+            # cancels the handler; the turn goes on. Its answer goes as a customer-service
+            # message, and the ledger says so: a retry runs nothing and waits for nothing.
+            self._keep(self._deliver_later(turn, inbound, kept))
+            self._keep(self._settle(inbound, Outcome(None, delivered_async=True)))
+            raise
         return await self._finish(inbound, merge([*kept, said]))
 
     async def _outcome_of_first_attempt(self, inbound: Inbound, started: tuple) -> Optional[str]:

@@ -47,6 +47,27 @@ def timestamp_fresh(raw: Optional[str], now: Optional[float] = None) -> bool:
     return abs((time.time() if now is None else now) - int(raw)) <= TIMESTAMP_WINDOW_S
 
 
+# The query fields open_message reads (the signed URL WeChat calls carries them).
+QUERY_FIELDS = ("timestamp", "nonce", "msg_signature", "encrypt_type")
+
+
+def query_refusal(token: str, args: Mapping[str, str], now: Optional[float] = None) -> Optional[str]:
+    """Why a webhook URL is not WeChat's (None: it is): a valid `signature` over a timestamp
+    within the window, so a leaked URL soon expires. Shared by the channel and the gateway."""
+    timestamp = args.get("timestamp") or ""
+    if not signature_matches((token, timestamp, args.get("nonce") or ""), args.get("signature")):
+        return "bad signature"
+    if not timestamp_fresh(timestamp, now):
+        # Signed by the token, so WeChat's once: a replayed URL, or this server's clock is off.
+        return "timestamp outside the window"
+    return None
+
+
+def open_request(body: bytes, args: Mapping[str, str], cipher: Optional["MessageCipher"]) -> Tuple[dict, bool]:
+    """open_message with the fields it needs taken from the request's query."""
+    return open_message(body, {name: args.get(name) or "" for name in QUERY_FIELDS}, cipher)
+
+
 def parse_xml(body: bytes) -> dict:
     """The `<xml>` element as a dict; DTDs refused, anything unreadable is MalformedMessage."""
     if _DTD.search(body):

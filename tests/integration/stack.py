@@ -21,12 +21,15 @@ class Stack:
         """`redis_url` None: the launcher runs (and supervises) an embedded Redis on a free port."""
         self.rasa_port, self.action_port, self.simulator_port = free_port(), free_port(), free_port()
         self.console_port = free_port()
+        # RASA_PORT is the webhook gateway's (bot/gateway); Rasa itself listens on this one.
+        self.rasa_internal_port = free_port()
         self.redis_port = free_port() if redis_url is None else None
         redis_env = {"REDIS_URL": redis_url} if redis_url else {"EMBEDDED_REDIS_PORT": str(self.redis_port)}
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("WECHAT_") and k != "REDIS_URL"},
             **redis_env,
             "RASA_PORT": str(self.rasa_port),
+            "RASA_INTERNAL_PORT": str(self.rasa_internal_port),
             "ACTION_PORT": str(self.action_port),
             "WECHAT_SIM_PORT": str(self.simulator_port),
             "CONSOLE_PORT": str(self.console_port),
@@ -40,7 +43,7 @@ class Stack:
         }
         self.api_token = self.env["RASA_API_TOKEN"]
         self.log_path = log_path
-        self.ports = {"rasa": self.rasa_port, "actions": self.action_port, "console": self.console_port,
+        self.ports = {"rasa": self.rasa_internal_port, "gateway": self.rasa_port, "actions": self.action_port, "console": self.console_port,
                       "simulator": self.simulator_port, "redis": self.redis_port}
         self.process: Optional[subprocess.Popen] = None
 

@@ -20,7 +20,7 @@ def read(path: Path) -> configparser.ConfigParser:
 
 
 def test_there_is_a_unit_per_service():
-    assert {p.stem for p in SERVICES} == {"12351-redis", "12351-actions", "12351-rasa", "12351-console"}
+    assert {p.stem for p in SERVICES} == {"12351-redis", "12351-actions", "12351-rasa", "12351-gateway", "12351-console"}
 
 
 @pytest.mark.parametrize("path", SERVICES, ids=lambda p: p.stem)

@@ -1,10 +1,12 @@
 """`make run`'s launcher with the real services (2 Rasa workers, as in production): internal
 services on loopback only, the action server closed without its token, no token on any command
 line, a loud development warning, and kill -9 of the Rasa parent and of the action server →
-restarted (a new process answers), no orphan left, the bot answers again; Ctrl-C empties
-every process group."""
+restarted (a new process answers), no orphan left, the bot answers again; while Rasa restarts
+the webhook gateway answers every genuine WeChat message and hotline turn by itself (busy text
+and the human queue; a transfer) and refuses forged ones; Ctrl-C empties every process group."""
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -15,12 +17,22 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, List
 
+import aiohttp
 import pytest
 
+from bot.escalations import EscalationStore
+from bot.follow_up import BUSY_TEXT, REASON_SYSTEM_BUSY
+from bot.redis_keys import RedisKeys
+from bot.settings import DEV_HOTLINE_SECRET
+from channels.hotline.security import signed_headers
+from redis.asyncio import Redis
+from tests.integration import rasa_tracker
 from tests.integration.stack import Stack
+from channels.wechat_sim.official_account import OfficialAccountClient
+from tests.integration.wechat_worker import AES_KEY, APPID, TOKEN, account_client, answer_to, new_openid, sent_to
 
 RESTART_LIMIT = 900  # seconds: a Rasa restart loads TensorFlow and the model on 2 shared cores
-SERVICES = ("simulator", "actions", "rasa", "console")
+SERVICES = ("simulator", "actions", "rasa", "gateway", "console")
 
 
 # --- what the test reads from Linux itself (independent of bot/process_groups.py) ------------
@@ -148,18 +160,95 @@ def test_development_credentials_are_announced_loudly(stack):
 
 
 @pytest.mark.timeout(1200)
-def test_kill_9_of_the_rasa_parent_restarts_rasa_without_orphans(stack):
+def test_kill_9_of_the_rasa_parent_restarts_rasa_without_orphans(stack, tokens, redis_server):
     old = stack.pidfile("rasa")["pgid"]
     others = {service: stack.pidfile(service)["pgid"] for service in ("actions", "console", "simulator")}
     workers = [pid for pid in members(old) if pid != old]
     assert len(workers) == 2, "two Sanic workers forked into the Rasa group"
     os.kill(old, signal.SIGKILL)
+    gone_by = time.monotonic() + 30
+    while members(old) and time.monotonic() < gone_by:  # the supervisor stops the workers too
+        time.sleep(0.2)
+    outage = asyncio.run(while_rasa_restarts(stack, redis_server))
+    assert stack.pidfile("rasa").get("pgid") != old or not members(old)
 
     new = wait_for_new_process(stack, "rasa", old, f"http://127.0.0.1:{stack.rasa_port}/webhooks/wechat/")
     assert members(old) == [], "Rasa's workers must not survive their parent"
     assert {service: stack.pidfile(service)["pgid"] for service in others} == others, "the others kept running"
     assert members(new)
     assert send(stack, "o_after_rasa_kill", "加班费怎么算")[0], "a message after recovery is answered"
+    asyncio.run(once_rasa_is_back(stack, outage, tokens["RASA_API_TOKEN"]))
+
+
+MSG_ID = 880000000000000001
+OUTAGE_TEXT = "公司拖欠我三个月工资怎么办"
+
+
+async def while_rasa_restarts(stack: Stack, redis_server) -> dict:
+    """Rasa is loading its model again (minutes): the gateway answers on RASA_PORT."""
+    openid = new_openid()
+    wechat = account_client(stack)
+    redis = Redis.from_url(redis_server["url"], decode_responses=True)
+    queue = EscalationStore(redis, RedisKeys("gh:"))
+    try:
+        began = time.monotonic()
+        first = await wechat.send_text(openid, OUTAGE_TEXT, msg_id=MSG_ID)
+        assert first.status == 200 and first.reply and first.reply["Content"] == BUSY_TEXT, first
+        assert time.monotonic() - began < 5, "passively, within WeChat's 5 s"
+        queued = await queue.get(openid)
+        assert queued is not None and queued.reason == REASON_SYSTEM_BUSY, "the worker is in the human queue"
+        assert OUTAGE_TEXT in (queued.excerpt or ""), "what the worker wrote is kept for staff"
+        retry = await wechat.send_text(openid, OUTAGE_TEXT, msg_id=MSG_ID)
+        assert retry.status == 200 and retry.reply["Content"] == BUSY_TEXT
+        assert (await queue.get(openid)).since == queued.since, "a retry adds nothing"
+        body, params = wechat.prepare(wechat.message_xml(openid, "text", [("Content", "伪造")]), openid)
+        forged = await wechat.post_raw(body, {**params, "signature": "0" * 40})
+        assert forged.status == 403, "a forged request is refused during the outage too"
+        forged = await wechat.post_raw(body, {**params, "msg_signature": "0" * 40})
+        assert forged.status == 403
+        assert (await wechat.verify()).ok, "WeChat's URL check still passes"
+        turn = json.dumps({"call_id": "gw-outage-1", "seq": 1, "event": "start", "caller": "13900002222",
+                           "callee": "12351"}).encode()
+        async with aiohttp.ClientSession() as http:
+            async with http.post(f"http://127.0.0.1:{stack.rasa_port}/webhooks/hotline/webhook", data=turn,
+                                 headers=signed_headers(DEV_HOTLINE_SECRET, turn)) as answer:
+                assert answer.status == 200
+                actions = (await answer.json())["actions"]
+            async with http.get(f"http://127.0.0.1:{stack.rasa_port}/status") as answer:
+                assert answer.status == 503, "Rasa's API says it is unavailable, briefly"
+        assert actions[0]["type"] == "say" and actions[-1]["type"] == "transfer", actions
+        assert not (await stack_rasa_answers(stack)), "these checks ran while Rasa was still down"
+        return {"openid": openid, "since": queued.since}
+    finally:
+        await wechat.close()
+        await redis.close()
+
+
+async def stack_rasa_answers(stack: Stack) -> bool:
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{stack.ports['rasa']}/",
+                                timeout=aiohttp.ClientTimeout(total=2)) as answer:
+                return answer.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        return False
+
+
+async def once_rasa_is_back(stack: Stack, outage: dict, token: str) -> None:
+    openid = outage["openid"]
+    wechat = account_client(stack)
+    try:
+        late = await wechat.send_text(openid, OUTAGE_TEXT, msg_id=MSG_ID)
+        assert late.status == 200 and late.reply["Content"] == BUSY_TEXT, "a late retry runs nothing"
+        assert OUTAGE_TEXT not in rasa_tracker.user_texts(stack.rasa_port, openid, token), \
+            "the bot never ran on the message answered during the outage"
+        other = new_openid()
+        before = len(await sent_to(stack, other))
+        result = await wechat.send_text(other, "加班费怎么算")
+        answer = await answer_to(stack, other, result, before)
+        assert answer and answer != BUSY_TEXT and "加班" in answer, answer
+    finally:
+        await wechat.close()
 
 
 @pytest.mark.timeout(600)
@@ -173,6 +262,58 @@ def test_kill_9_of_the_action_server_restarts_it(stack, tokens):
     assert environment_of(new)["ACTION_SERVER_TOKEN"] == tokens["ACTION_SERVER_TOKEN"]
     reply = send(stack, "o_after_action_kill", "我的诉求")
     assert reply and "还没有" in reply[0], reply
+
+
+@pytest.mark.timeout(300)
+def test_kill_9_of_the_gateway_loses_no_message(stack):
+    """The launcher holds the public port's socket: while the gateway restarts, WeChat's
+    request waits in the queue (never refused) and gets the bot's answer within 5 s."""
+    old = stack.pidfile("gateway")["pgid"]
+    os.kill(old, signal.SIGKILL)
+    while members(old):
+        time.sleep(0.05)
+    openid = new_openid()
+
+    async def worker_writes() -> tuple:
+        wechat = account_client(stack)
+        try:
+            began = time.monotonic()
+            result = await wechat.send_text(openid, "加班费怎么算")
+            return result, time.monotonic() - began, await answer_to(stack, openid, result, 0)
+        finally:
+            await wechat.close()
+
+    result, seconds, answer = asyncio.run(worker_writes())
+    assert result.ok and seconds < 5, (result, seconds)
+    assert answer and answer != BUSY_TEXT, answer
+    assert wait_for_new_process(stack, "gateway", old, f"http://127.0.0.1:{stack.rasa_port}/_gateway/health")
+
+
+def test_a_turn_whose_caller_hung_up_is_still_delivered(stack):
+    """A killed gateway drops its connection to Rasa mid-turn, and Sanic cancels the handler:
+    the turn's answer still reaches the worker (customer-service message), and WeChat's retry
+    through the new gateway runs nothing again."""
+    openid = new_openid()
+
+    async def hang_up_then_retry() -> tuple:
+        impatient = OfficialAccountClient(f"http://127.0.0.1:{stack.ports['rasa']}/webhooks/wechat/webhook",
+                                          TOKEN, APPID, AES_KEY, timeout=0.005)
+        wechat = account_client(stack)
+        try:
+            xml = wechat.message_xml(openid, "text", [("Content", "年假有几天")], msg_id=MSG_ID + 7)
+            first = await impatient.post_xml(xml, openid)
+            await asyncio.sleep(1)
+            retry = await wechat.post_xml(xml, openid)
+            return first, retry, await answer_to(stack, openid, retry, 0)
+        finally:
+            await impatient.close()
+            await wechat.close()
+
+    first, retry, answer = asyncio.run(hang_up_then_retry())
+    assert first.status is None, "the first attempt hung up before the answer"
+    assert answer and answer != BUSY_TEXT, answer
+    assert rasa_tracker.user_texts(stack.rasa_port, openid, environment_of(stack.pidfile("rasa")["pgid"])[
+        "RASA_API_TOKEN"]).count("年假有几天") == 1, "the bot ran once"
 
 
 def test_ctrl_c_stops_every_process_group(stack):
