@@ -137,6 +137,12 @@ class Load:
                 return "\n".join(content for _, content in messages)
         return ""
 
+    async def later_messages(self, openid: str, since: float, wait: float = 5.0) -> str:
+        """Every customer-service message the worker got since `since`, after waiting `wait` s."""
+        await asyncio.sleep(wait)
+        await self.outbox.collect()
+        return "\n".join(content for _, content in self.outbox.for_user(openid, since))
+
     async def answer_retrying(self, openid: str, text: str, filing: dict) -> str:
         """The bot's answer; a worker left without one writes the same again (up to 3 times)."""
         answer = ""
@@ -161,14 +167,23 @@ class Load:
         self.filings.append(filing)
         text = APPEAL_OPENING
         for _ in range(MAX_FORM_TURNS):
+            sent_at = time.time()
             answer = await self.answer_retrying(openid, text, filing)
             found = TICKET.search(answer)
             if found:
                 filing["ticket"] = found.group(0)
                 break
             reply = next((reply for prompt, reply in APPEAL_ANSWERS if prompt in answer), None)
+            if reply is None and "系统繁忙" in answer:
+                filing["retries"] += 1  # told the system is busy: a worker says it again
+                continue
+            if reply is None:
+                # The question may follow the acknowledgement as a later customer-service message.
+                later = await self.later_messages(openid, sent_at)
+                reply = next((reply for prompt, reply in APPEAL_ANSWERS if prompt in later), None)
             if reply is None or self.stop.is_set():
                 filing["derailed_at"] = text
+                filing["derailed_reply"] = answer[:120]
                 break
             text = reply.format(phone=phone)
             await asyncio.sleep(random.uniform(1.0, 3.0))
@@ -296,6 +311,7 @@ async def appeals_report(filings: List[dict], redis_port: int) -> dict:
         "stored_but_not_confirmed": sum(1 for f in filings if stored[f["openid"]] and not f["ticket"]),
         "form_derailed": sum(1 for f in filings if f["derailed_at"]),
         "derailed_at": sorted({f["derailed_at"] for f in filings if f["derailed_at"]}),
+        "derailed_replies": sorted({f.get("derailed_reply", "") for f in filings if f["derailed_at"]}),
         "repeats_after_silence": sum(f["retries"] for f in filings),
     }
 
