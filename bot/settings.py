@@ -103,6 +103,9 @@ class Settings:
     rasa_internal_port: int = 5006
     # Set by the launcher only: the listening socket it holds for the gateway (bot/supervisor.py).
     gateway_listen_fd: Optional[int] = None
+    # Beijing's average monthly wage (yuan) behind the severance cap of 3× (bot/faq/calculators.py);
+    # (核实) each year against the figure 北京市人力资源和社会保障局 publishes.
+    average_monthly_wage: int = 11761
 
     @property
     def registry_dir(self) -> Path:
@@ -156,6 +159,7 @@ class Settings:
             training_config=_config_file(values, "TRAINING_CONFIG", ROOT / "config.yml"),
             rasa_internal_port=_rasa_internal_port(values),
             gateway_listen_fd=_optional_fd(values, "GATEWAY_LISTEN_FD"),
+            average_monthly_wage=_count(values, "AVERAGE_MONTHLY_WAGE", 11761, high=1_000_000),
         )
 
 

@@ -1,4 +1,4 @@
-"""Facts and form of the FAQ answers in bot/domain/faq.yml.
+"""Facts and form of the full FAQ answers ("详细") in bot/faq/answers.yml.
 
 FACTS is written from /work/shared/spec/faq.md (the must-have facts and legal basis per topic),
 not from the answers: each entry is a substring the answer must contain, or a tuple of
@@ -10,14 +10,15 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-FAQ_FILE = ROOT / "bot" / "domain" / "faq.yml"
+FAQ_FILE = ROOT / "bot" / "faq" / "answers.yml"
 
 TOPICS = [
     "wage_arrears", "overtime_pay", "working_hours", "minimum_wage", "labor_contract",
     "probation", "dismissal", "resignation", "social_insurance", "work_injury",
     "annual_leave", "maternity", "labor_arbitration", "legal_aid", "union_membership",
     "mutual_aid", "hardship_aid", "dispatch_work", "hotline_info", "skills_training",
-    "worker_culture",
+    "worker_culture", "sick_leave", "leaving_certificate", "severance_calc", "platform_workers",
+    "women_protection", "non_compete",
 ]
 
 OFFER = "需要工会帮忙，回复“反映诉求”在这里登记，或拨打12351职工服务热线。"
@@ -157,6 +158,34 @@ FACTS = {
         "乐工网", "首都职工文化体育在线", "书法", "绘画", "摄影", ("作品",), "体育",
         "益智", "职工秀场",
     ],
+    "sick_leave": [
+        "医疗期", ("3个月", "三个月"), ("24个月", "二十四个月"), ("10年", "十年"), ("5年", "五年"),
+        "80%", "最低工资", ("辞退", "解除"),
+        "企业职工患病或非因工负伤医疗期规定", art(3, "三"), "劳动合同法", art(42, "四十二"),
+        "北京市工资支付规定", art(21, "二十一"),
+    ],
+    "leaving_certificate": [
+        ("离职证明", "解除或者终止劳动合同的证明"), ("15日", "15天", "十五日"), "档案",
+        ("社会保险关系", "社保关系"), "赔偿", "劳动合同法", art(50, "五十"), art(89, "八十九"),
+    ],
+    "severance_calc": [
+        ("每满1年", "每满一年"), ("6个月", "六个月"), "半个月", ("12个月", "十二个月"), "平均工资",
+        ("3倍", "三倍"), ("12年", "十二年"), ("2N", "二倍"), "估算", "以仲裁或法院认定为准",
+        "劳动合同法", art(47, "四十七"), art(87, "八十七"), "劳动合同法实施条例", art(27, "二十七"),
+    ],
+    "platform_workers": [
+        "新就业形态", ("骑手", "外卖"), "快递", "网约车", "最低工资", "休息", "算法",
+        "职业伤害保障", "工会", ("人社部发〔2021〕56号",), ("劳动关系",),
+    ],
+    "women_protection": [
+        "孕期", "产期", "哺乳期", "三期", ("辞退", "解除"), ("降低工资", "降薪"), ("产前检查", "产检"),
+        "劳动时间", ("不要签", "别签"), ("主动辞职", "自愿离职"),
+        "劳动合同法", art(42, "四十二"), "女职工劳动保护特别规定", art(5, "五"), art(6, "六"),
+    ],
+    "non_compete": [
+        ("高级管理人员", "高管"), "高级技术人员", "保密", ("2年", "两年"), "按月", "30%", "最低工资",
+        ("12个月", "十二个月"), "劳动合同法", art(23, "二十三"), art(24, "二十四"), art(36, "三十六"),
+    ],
 }
 
 # (核实) facts must be phrased as guidance
@@ -164,6 +193,9 @@ GUIDANCE = {
     "minimum_wage": ("为准",),
     "maternity": ("一般", "为准"),
     "legal_aid": ("一般", "为准"),
+    "sick_leave": ("为准",),
+    "platform_workers": ("为准",),
+    "non_compete": ("一般", "为准"),
 }
 
 
@@ -172,32 +204,24 @@ def _load():
         return yaml.safe_load(fh)
 
 
-DOMAIN = _load()
-RESPONSES = DOMAIN.get("responses") or {}
+ANSWERS = _load()
+DETAILS = {name: body.get("detail") for name, body in (ANSWERS.get("topics") or {}).items()}
 
 
 def answer(topic):
-    variants = RESPONSES[f"utter_faq/{topic}"]
-    assert isinstance(variants, list) and variants, topic
-    return variants[0]["text"]
+    """The full answer as a worker reads it ({average} filled as the answer generator does)."""
+    return DETAILS[topic].replace("{average}", "11761")
 
 
-def test_domain_version():
-    assert DOMAIN.get("version") == "3.1"
-
-
-def test_exactly_the_21_topics():
-    assert len(TOPICS) == 21 and set(FACTS) == set(TOPICS)
-    assert sorted(RESPONSES) == sorted(f"utter_faq/{t}" for t in TOPICS)
+def test_exactly_the_27_topics():
+    assert len(TOPICS) == 27 and set(FACTS) == set(TOPICS)
+    assert sorted(DETAILS) == sorted(TOPICS)
 
 
 @pytest.mark.parametrize("topic", TOPICS)
 def test_each_response_is_one_plain_text(topic):
-    variants = RESPONSES[f"utter_faq/{topic}"]
-    assert len(variants) >= 1
-    for v in variants:
-        assert set(v) == {"text"}, f"{topic}: only plain text (no buttons/images) for WeChat"
-        assert isinstance(v["text"], str) and v["text"].strip() == v["text"]
+    text = DETAILS[topic]
+    assert isinstance(text, str) and text.strip() == text
 
 
 @pytest.mark.parametrize("topic", TOPICS)
@@ -213,10 +237,9 @@ def test_must_have_facts(topic):
 
 @pytest.mark.parametrize("topic", TOPICS)
 def test_length_limits(topic):
-    for v in RESPONSES[f"utter_faq/{topic}"]:
-        text = v["text"]
-        assert len(text.encode("utf-8")) < MAX_BYTES, topic
-        assert len(text) <= MAX_CHARS, topic
+    text = answer(topic)
+    assert len(text.encode("utf-8")) < MAX_BYTES, topic
+    assert len(text) <= MAX_CHARS, topic
 
 
 @pytest.mark.parametrize("topic", TOPICS)
