@@ -17,6 +17,9 @@ from bot.faq.follow_up import DETAIL, FIGURES, LEGALITY, MONEY
 from bot.nlu.text_normalization import normalize
 
 
+SCREEN = 150  # characters of a first reply: one phone screen (spec faq.md)
+
+
 @dataclass(frozen=True)
 class Question:
     topic: Optional[str]            # "probation" (no "faq/"), None when nothing was discussed
@@ -39,8 +42,12 @@ def compose(answers: Answers, question: Question, average_wage: float) -> Reply:
     if question.follow_up == DETAIL:
         return Reply(_fill(topic.detail, average_wage), "detail")
     body, kind, sub = _body(answers, topic, question, average_wage)
-    lead = answers.acknowledgement + "\n" if answers.distress.search(question.text or "") else ""
-    return Reply(f"{lead}{body}\n{answers.tail}", kind, sub)
+    lead = [answers.acknowledgement] if answers.distress.search(question.text or "") else []
+    lines = body.split("\n")
+    # One phone screen: the answer line and the tail always stay; what-to-do lines go first.
+    while len(lines) > 1 and len("\n".join([*lead, *lines, answers.tail])) > SCREEN:
+        lines.pop()
+    return Reply("\n".join([*lead, *lines, answers.tail]), kind, sub)
 
 
 def choose_sub(topic: Topic, text: str) -> Optional[Sub]:

@@ -40,3 +40,17 @@ def test_detail_follows_the_topic_of_the_conversation():
 def test_other_responses_come_from_the_domain():
     response = generate([user("你好", "greet")], "utter_help")
     assert response["text"] == DOMAIN.responses["utter_help"][0]["text"]
+
+
+def test_rasa_builds_the_generator_from_the_endpoints_file(monkeypatch):
+    from rasa.core.nlg import NaturalLanguageGenerator
+
+    # the values bot/rasa_server.py puts into the Rasa server's environment
+    for name, value in {"ACTION_SERVER_URL": "http://127.0.0.1:5055/webhook", "ACTION_SERVER_TOKEN": "t" * 32,
+                        "RASA_REDIS_HOST": "127.0.0.1", "RASA_REDIS_PORT": "6390", "RASA_REDIS_DB": "0",
+                        "RASA_REDIS_PASSWORD": ""}.items():
+        monkeypatch.setenv(name, value)
+    from rasa.utils.endpoints import read_endpoint_config
+
+    config = read_endpoint_config(str(ROOT / "bot" / "endpoints.yml"), "nlg")
+    assert isinstance(NaturalLanguageGenerator.create(config, DOMAIN), FaqAnswerGenerator)
