@@ -6,13 +6,17 @@ that a worker gets an FAQ answer even when the action server is down
 (tests/integration/test_no_silent_turns.py), with sub-questions, follow-ups and calculators
 included. Every other response, and an FAQ answer that cannot be composed, comes from the
 domain as before. Configured in bot/endpoints.yml (`nlg: type: bot.faq.nlg.FaqAnswerGenerator`).
+
+It is a TemplatedNaturalLanguageGenerator because Rasa's Agent creates the generator before the
+model is loaded and hands the model's domain responses only to that class (rasa/core/agent.py,
+`load_model`); anything else would answer every non-FAQ response with nothing.
 """
 from __future__ import annotations
 
 import logging
 from typing import Any, Dict, List, Optional, Text
 
-from rasa.core.nlg import NaturalLanguageGenerator, TemplatedNaturalLanguageGenerator
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -26,9 +30,9 @@ logger = logging.getLogger(__name__)
 FAQ_PREFIX = "utter_faq/"
 
 
-class FaqAnswerGenerator(NaturalLanguageGenerator):
+class FaqAnswerGenerator(TemplatedNaturalLanguageGenerator):
     def __init__(self, endpoint_config: Any = None, domain: Optional[Domain] = None, **_: Any) -> None:
-        self._domain = TemplatedNaturalLanguageGenerator((domain or Domain.empty()).responses)
+        super().__init__((domain or Domain.empty()).responses)
         self._answers = AnswerStore()
         self._average_wage = Settings.from_env().average_monthly_wage
 
@@ -42,7 +46,7 @@ class FaqAnswerGenerator(NaturalLanguageGenerator):
                                                                   "sub": reply.sub}}}
             except Exception:  # never a silent turn: the domain's safety-net text instead
                 logger.exception("FAQ answer for %s could not be composed", utter_action)
-        return await self._domain.generate(utter_action, tracker, output_channel, **kwargs)
+        return await super().generate(utter_action, tracker, output_channel, **kwargs)
 
 
 def _turns(tracker: DialogueStateTracker) -> List[Turn]:

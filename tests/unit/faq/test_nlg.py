@@ -42,6 +42,20 @@ def test_other_responses_come_from_the_domain():
     assert response["text"] == DOMAIN.responses["utter_help"][0]["text"]
 
 
+def test_the_domain_arriving_with_the_model_reaches_the_generator():
+    """Rasa's Agent builds the generator before loading the model, then gives the model's
+    responses only to a TemplatedNaturalLanguageGenerator (rasa/core/agent.py, load_model)."""
+    from rasa.core.agent import Agent
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.utils.endpoints import EndpointConfig
+
+    agent = Agent(generator=EndpointConfig(type="bot.faq.nlg.FaqAnswerGenerator"))  # no model yet
+    assert isinstance(agent.nlg, TemplatedNaturalLanguageGenerator) and agent.nlg.responses == {}
+    agent.nlg.responses = DOMAIN.responses  # what load_model does for this class
+    tracker = DialogueStateTracker.from_events("w", [ActionExecuted("action_listen")])
+    assert asyncio.run(agent.nlg.generate("utter_greet", tracker, "rest"))["text"].startswith("您好")
+
+
 def test_rasa_builds_the_generator_from_the_endpoints_file(monkeypatch):
     from rasa.core.nlg import NaturalLanguageGenerator
 
