@@ -33,8 +33,9 @@ FAQ_PREFIX = "utter_faq/"
 class FaqAnswerGenerator(TemplatedNaturalLanguageGenerator):
     def __init__(self, endpoint_config: Any = None, domain: Optional[Domain] = None, **_: Any) -> None:
         super().__init__((domain or Domain.empty()).responses)
-        self._answers = AnswerStore()
-        self._average_wage = Settings.from_env().average_monthly_wage
+        settings = Settings.from_env()
+        self._answers = AnswerStore(settings.faq_answers_file)  # re-read when an admin edits it
+        self._average_wage = settings.average_monthly_wage
 
     async def generate(self, utter_action: Text, tracker: DialogueStateTracker, output_channel: Text,
                        **kwargs: Any) -> Optional[Dict[Text, Any]]:
