@@ -1,7 +1,13 @@
-"""What each intent is about, in the words a worker would recognise (no Rasa imports)."""
+"""What each intent is about, in the words a worker would recognise (no Rasa imports).
+
+The shipped intents are named here; a FAQ topic an admin added names itself (its `label` in
+the answers file)."""
 from __future__ import annotations
 
 from typing import Optional
+
+from bot.faq.answers import AnswerStore
+from bot.settings import Settings
 
 # Intent (or `faq/<topic>` retrieval intent) → a short phrase a worker can say back.
 TOPIC_PHRASES: dict[str, str] = {
@@ -42,5 +48,21 @@ TOPIC_PHRASES: dict[str, str] = {
 _NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "greet", "goodbye", "thank", "affirm", "deny", "cancel"}
 
 
+_answers: Optional[AnswerStore] = None
+
+
 def phrase_for(intent: str) -> Optional[str]:
-    return None if intent in _NOT_SUGGESTED else TOPIC_PHRASES.get(intent)
+    if intent in _NOT_SUGGESTED:
+        return None
+    return TOPIC_PHRASES.get(intent) or _admin_label(intent)
+
+
+def _admin_label(intent: str) -> Optional[str]:
+    """A topic an admin added in the console names itself in the answers file."""
+    global _answers
+    if not intent.startswith("faq/"):
+        return None
+    if _answers is None:
+        _answers = AnswerStore(Settings.from_env().faq_answers_file)
+    topic = _answers.current().topics.get(intent.split("/", 1)[1])
+    return topic.label if topic is not None else None

@@ -126,7 +126,8 @@ async def stores_ctx(app: web.Application) -> AsyncIterator[None]:
     app[INBOX_RECORDS] = RecentRecords(redis, keys, INBOX_SCAN_LIMIT)
     # Staff work-order basics: canned replies, internal notes, worker labels.
     app[CANNED] = CannedReplies(redis, keys)
-    app[ANSWERS] = AnswerEditor(app[SETTINGS].faq_answers_file, redis, keys)  # FAQ answer edits
+    app[ANSWERS] = AnswerEditor(app[SETTINGS].faq_answers_file, app[SETTINGS].nlu_export_root, redis,
+                                  keys)  # FAQ answer edits
     app[NOTES] = ConversationNotes(redis, keys)
     app[LABELS] = WorkerLabels(redis, keys)
     app[CALL_BACKS] = CallBacks(redis, keys)  # 回访 by phone

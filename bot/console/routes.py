@@ -129,6 +129,8 @@ def setup_routes(app: web.Application, static_dir: Path) -> None:
     # FAQ answers edited by admins, versioned, live without training (issue 12).
     app.add_routes([
         web.get("/admin/answers", views_answers.answers_page, name="answers"),
+        web.get("/admin/answers/new", views_answers.new_topic_page, name="answer_new"),
+        web.post("/admin/answers/new", views_answers.add_topic, name="answer_add"),
         web.get("/admin/answers/{topic}", views_answers.answer_page, name="answer"),
         web.post("/admin/answers/{topic}", views_answers.save_answer, name="answer_save"),
         web.post("/admin/answers/{topic}/versions/{number}/restore", views_answers.restore_version,

@@ -16,6 +16,7 @@ from bot.faq.answer_checks import fact_label, parse_fact_lines
 from bot.faq.answer_edits import REASON_MAX, EditBusy
 from bot.faq.answer_file import AnswerProblems, StaleEdit, TopicTexts, UnknownTopic, texts_from_form
 from bot.faq.answers import Answers
+from bot.faq.new_topic import MIN_EXAMPLES, NewTopic, example_lines
 from bot.faq.compose import Question, compose
 from bot.faq.follow_up import DETAIL
 from bot.insight.labels import topic_label
@@ -31,6 +32,11 @@ def _topic(request: web.Request) -> str:
     return request.match_info["topic"]
 
 
+async def _label(request: web.Request, name: str) -> str:
+    given = (await request.app[ANSWERS].topics()).get(name)
+    return given or topic_label(name)
+
+
 async def _texts_or_404(request: web.Request) -> TopicTexts:
     try:
         return await request.app[ANSWERS].texts(_topic(request))
@@ -42,10 +48,10 @@ async def _texts_or_404(request: web.Request) -> TopicTexts:
 async def answers_page(request: web.Request) -> web.StreamResponse:
     editor = request.app[ANSWERS]
     rows = []
-    for name in await editor.topics():
+    for name, given in (await editor.topics()).items():
         texts = await editor.texts(name)
         history = await editor.history(name)
-        rows.append({"name": name, "label": topic_label(name), "short": texts.short, "subs": len(texts.subs),
+        rows.append({"name": name, "label": given or topic_label(name), "short": texts.short, "subs": len(texts.subs),
                      "latest": history[0] if history else None})
     return aiohttp_jinja2.render_template("answers.html", request, {"rows": rows})
 
@@ -69,7 +75,7 @@ async def _edit_page(request: web.Request, texts: TopicTexts, revision: str, sta
         except AnswerProblems as found:
             problems = found.problems
     return aiohttp_jinja2.render_template("answer_edit.html", request, {
-        "name": name, "label": topic_label(name), "texts": texts, "revision": revision, "problems": problems,
+        "name": name, "label": await _label(request, name), "texts": texts, "revision": revision, "problems": problems,
         "preview": preview, "previewed": previewed, "reason": reason, "reason_max": REASON_MAX, "error": error,
         "facts_text": "\n".join(fact_label(f) for f in texts.facts), "history": await editor.history(name),
     }, status=status)
@@ -115,7 +121,7 @@ async def save_answer(request: web.Request) -> web.StreamResponse:
         return await _edit_page(request, texts, revision, 409, reason=reason, error=BUSY)
     await _audit(request, "faq_answer_edit", name, version=version.number, reason=reason,
                  facts_changed=version.before.facts != version.after.facts)
-    get_session(request).flash(f"已保存“{topic_label(name)}”版本{version.number}，职工下一次提问就会收到新回答。")
+    get_session(request).flash(f"已保存“{await _label(request, name)}”版本{version.number}，职工下一次提问就会收到新回答。")
     raise web.HTTPSeeOther(f"{PAGE}/{name}")
 
 
@@ -140,7 +146,7 @@ async def restore_version(request: web.Request) -> web.StreamResponse:
         return await _edit_page(request, target, current.revision, 400 if problems else 409, problems=problems,
                                 reason=reason, error="" if problems else BUSY)
     await _audit(request, "faq_answer_restore", name, version=saved.number, restored=label)
-    get_session(request).flash(f"已将“{topic_label(name)}”{reason}（新版本{saved.number}）。")
+    get_session(request).flash(f"已将“{await _label(request, name)}”{reason}（新版本{saved.number}）。")
     raise web.HTTPSeeOther(f"{PAGE}/{name}")
 
 
@@ -148,3 +154,37 @@ async def _audit(request: web.Request, action: str, name: str, **detail) -> None
     await request.app[AUDIT].record(current_account(request).username, action, f"faq:{name}",
                                     client_address(request), **detail)
 
+
+
+@admin_only
+async def new_topic_page(request: web.Request) -> web.StreamResponse:
+    return await _new_topic_page(request, {})
+
+
+async def _new_topic_page(request: web.Request, form: dict, status: int = 200, problems: Optional[List[str]] = None,
+                          error: str = "") -> web.StreamResponse:
+    return aiohttp_jinja2.render_template("answer_new.html", request, {
+        "form": form, "problems": problems or [], "error": error, "min_examples": MIN_EXAMPLES,
+        "reason_max": REASON_MAX}, status=status)
+
+
+@admin_only
+async def add_topic(request: web.Request) -> web.StreamResponse:
+    posted = await request.post()
+    form = {key: str(posted.get(key, ""))[:FORM_MAX] for key in
+            ("name", "label", "short", "detail", "facts", "examples", "reason")}
+    if not form["reason"].strip():
+        return await _new_topic_page(request, form, 400, error=NO_REASON)
+    clean = lambda key: form[key].replace("\r\n", "\n").strip()  # noqa: E731
+    topic = NewTopic(clean("name"), clean("label"), clean("short"), clean("detail"),
+                     tuple(parse_fact_lines(form["facts"])), tuple(example_lines(form["examples"])))
+    try:
+        await request.app[ANSWERS].add_topic(topic)
+    except AnswerProblems as found:
+        return await _new_topic_page(request, form, 400, problems=found.problems)
+    except EditBusy:
+        return await _new_topic_page(request, form, 409, error=BUSY)
+    await _audit(request, "faq_topic_add", topic.name, label=topic.label, examples=len(topic.examples),
+                 reason=form["reason"].strip()[:REASON_MAX])
+    get_session(request).flash(f"已新增主题“{topic.label}”。重新训练并启用新模型后，职工就能问到它。")
+    raise web.HTTPSeeOther(f"{PAGE}/{topic.name}")

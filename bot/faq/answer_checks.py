@@ -19,6 +19,10 @@ WECHAT_MAX_BYTES = 2048  # a passive text reply, UTF-8, strictly under
 DETAIL_MAX_CHARS = 700   # spec faq.md: the full answer is at most about 600 characters
 MARKDOWN = ("**", "##", "__", "```", "](")
 PROMISES = ("一定能", "保证", "肯定能拿回", "百分之百", "包赢", "稳赢")
+# The full rules end by offering the union's help, after a "下一步" (what to do next).
+OFFER = "需要工会帮忙，回复“反映诉求”在这里登记，或拨打12351职工服务热线。"
+OFFER_EXEMPT = {"hotline_info"}  # the hotline topic is itself the offer
+LIST_MARKS = ("#", "- ", "* ", ">")
 PLACEHOLDER = re.compile(r"\{[^}]*\}")
 ALLOWED_PLACEHOLDERS = {"{average}"}
 SAMPLE_AVERAGE_WAGE = 11761  # only for measuring a text's length with {average} filled in
@@ -75,8 +79,21 @@ def topic_problems(answers: Answers, topic: Topic, facts: Sequence[Fact]) -> Lis
         problems.append(f"详细规定：{len(detail.encode('utf-8'))}字节，超过微信文本消息上限（{WECHAT_MAX_BYTES}字节）。")
     if len(detail) > DETAIL_MAX_CHARS:
         problems.append(f"详细规定：{len(detail)}字，超过{DETAIL_MAX_CHARS}字。")
+    problems += _detail_form(topic.name, detail)
     for fact in missing_facts(topic.detail, facts):
         problems.append(f"详细规定缺少必备内容：{fact_label(fact)}（如确需更新，请同时修改“必备内容”并写明原因）。")
+    return problems
+
+
+def _detail_form(name: str, detail: str) -> List[str]:
+    problems = []
+    if name not in OFFER_EXEMPT and not detail.endswith("\n" + OFFER):
+        problems.append(f"详细规定：最后一行须是“{OFFER}”")
+    if "下一步" not in detail or ("反映诉求" in detail and detail.index("下一步") > detail.rindex("反映诉求")):
+        problems.append("详细规定：请在结尾的求助提示之前写明“下一步”怎么做。")
+    lists = [line for line in detail.splitlines() if line.lstrip().startswith(LIST_MARKS)]
+    if lists:
+        problems.append(f"详细规定：微信里不显示列表或标题符号，请改写这一行：{lists[0][:20]}")
     return problems
 
 

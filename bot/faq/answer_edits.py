@@ -10,18 +10,20 @@ their next question, without training or a restart.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from redis.asyncio import Redis
 
 from bot.faq import answer_file
 from bot.faq.answer_file import TopicTexts
 from bot.faq.answers import Answers
+from bot.faq.new_topic import NewTopic, add_topic
 from bot.redis_keys import RedisKeys
 
 KEPT = 50
@@ -54,13 +56,15 @@ class Version:
 
 
 class AnswerEditor:
-    def __init__(self, answers_file: Path, redis: Redis, keys: RedisKeys):
+    def __init__(self, answers_file: Path, training_root: Path, redis: Redis, keys: RedisKeys):
         self.answers_file = answers_file
+        self.training_root = training_root  # where nlu_data/ and bot/domain/ of a new topic go
         self._redis = redis
         self._keys = keys
 
-    async def topics(self) -> List[str]:
-        return await asyncio.to_thread(answer_file.topic_names, self.answers_file)
+    async def topics(self) -> Dict[str, Optional[str]]:
+        """Topic → the label an admin gave it (None for the shipped topics)."""
+        return await asyncio.to_thread(answer_file.topic_labels, self.answers_file)
 
     async def texts(self, topic: str) -> TopicTexts:
         return await asyncio.to_thread(answer_file.read_texts, self.answers_file, topic)
@@ -71,13 +75,23 @@ class AnswerEditor:
         return answers
 
     async def save(self, topic: str, texts: TopicTexts, revision: str, by: str, reason: str) -> Version:
+        async with self._writing(topic):
+            before = await asyncio.to_thread(answer_file.save, self.answers_file, topic, texts, revision)
+            return await self._record(topic, before, texts, by, reason)
+
+    async def add_topic(self, topic: NewTopic) -> None:
+        """Write a new topic's answer, facts, examples and safety net (raises AnswerProblems)."""
+        async with self._writing(topic.name):
+            await asyncio.to_thread(add_topic, self.answers_file, self.training_root, topic)
+
+    @contextlib.asynccontextmanager
+    async def _writing(self, topic: str):
         token = secrets.token_hex(8)
         lock = self._keys.faq_answer_edit_lock()
         if not await self._redis.set(lock, token, nx=True, ex=LOCK_SECONDS):
             raise EditBusy(topic)
         try:
-            before = await asyncio.to_thread(answer_file.save, self.answers_file, topic, texts, revision)
-            return await self._record(topic, before, texts, by, reason)
+            yield
         finally:
             if await self._redis.get(lock) == token:
                 await self._redis.delete(lock)

@@ -14,16 +14,15 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from bot.atomic_files import write_atomically
 from bot.faq.answer_checks import Fact, facts_file, parse_facts, topic_problems
 from bot.faq.answers import Answers, AnswersError, parse_answers
 
@@ -74,23 +73,25 @@ def _round_trip() -> YAML:
     return loader
 
 
-def _load(path: Path) -> Any:
+def load_round_trip(path: Path) -> Any:
     with path.open(encoding="utf-8") as handle:
         return _round_trip().load(handle)
 
 
-def _dump(data: Any) -> str:
+def dump_round_trip(data: Any) -> str:
     buffer = io.StringIO()
     _round_trip().dump(data, buffer)
     return buffer.getvalue()
 
 
-def topic_names(answers_file: Path) -> List[str]:
-    return list(_load(answers_file)["topics"])
+def topic_labels(answers_file: Path) -> Dict[str, Optional[str]]:
+    """Every topic in the file's order, with the label an admin gave it (None for shipped topics)."""
+    return {name: (str(body["label"]) if body.get("label") else None)
+            for name, body in load_round_trip(answers_file)["topics"].items()}
 
 
 def read_texts(answers_file: Path, topic: str) -> TopicTexts:
-    answers, facts = _load(answers_file), _load(facts_file(answers_file))
+    answers, facts = load_round_trip(answers_file), load_round_trip(facts_file(answers_file))
     return _texts_of(answers, facts, topic)
 
 
@@ -108,7 +109,7 @@ def edited(answers_file: Path, topic: str, new: TopicTexts) -> Tuple[Answers, st
     """The answers with this topic's texts replaced, checked: (answers, answers YAML, facts YAML).
 
     Raises AnswerProblems listing every rule the edit breaks; nothing is written."""
-    answers, facts = _load(answers_file), _load(facts_file(answers_file))
+    answers, facts = load_round_trip(answers_file), load_round_trip(facts_file(answers_file))
     body = answers["topics"].get(topic)
     if body is None:
         raise UnknownTopic(topic)
@@ -118,12 +119,12 @@ def edited(answers_file: Path, topic: str, new: TopicTexts) -> Tuple[Answers, st
     subs = {str(s["key"]): s for s in body.get("subs") or []}
     if sorted(k for k, _ in new.subs) != sorted(subs):
         raise AnswerProblems(["细分问题的列表与文件不一致，请刷新页面后重试。"])
-    body["short"] = _scalar(new.short)
-    body["detail"] = _scalar(new.detail)
+    body["short"] = block_text(new.short)
+    body["detail"] = block_text(new.detail)
     for key, text in new.subs:
-        subs[key]["text"] = _scalar(text)
+        subs[key]["text"] = block_text(text)
     facts["topics"][topic] = [list(f) if isinstance(f, tuple) else f for f in new.facts]
-    answers_yaml, facts_yaml = _dump(answers), _dump(facts)
+    answers_yaml, facts_yaml = dump_round_trip(answers), dump_round_trip(facts)
     try:
         parsed = parse_answers(yaml.safe_load(answers_yaml))
     except AnswersError as error:
@@ -140,29 +141,14 @@ def save(answers_file: Path, topic: str, new: TopicTexts, revision: str) -> Topi
     if before.revision != revision:
         raise StaleEdit(topic)
     _, answers_yaml, facts_yaml = edited(answers_file, topic, new)
-    _replace(facts_file(answers_file), facts_yaml)
-    _replace(answers_file, answers_yaml)
+    write_atomically(facts_file(answers_file), facts_yaml)
+    write_atomically(answers_file, answers_yaml)
     return before
 
 
-def _scalar(text: str) -> Any:
+def block_text(text: str) -> Any:
     text = text.replace("\r\n", "\n").strip()
     return LiteralScalarString(text) if "\n" in text else text
-
-
-def _replace(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 def texts_from_form(short: str, detail: str, subs: Sequence[Tuple[str, str]], facts: Sequence[Fact]) -> TopicTexts:

@@ -43,6 +43,7 @@ class Topic:
     follow: Dict[str, str] = field(default_factory=dict)
     calc: Optional[str] = None
     calc_subs: Tuple[str, ...] = ()
+    label: Optional[str] = None  # a topic added by an admin names itself (bot/faq/new_topic.py)
 
     def sub(self, key: Optional[str]) -> Optional[Sub]:
         return next((s for s in self.subs if s.key == key), None)
@@ -94,8 +95,9 @@ def _topic(name: str, data: object) -> Topic:
     calc_subs = tuple(data.get("calc_subs") or ())
     if any(key not in keys for key in calc_subs):
         raise AnswersError(f"{where}.calc_subs must name its subs {sorted(keys)}")
+    label = data.get("label")
     return Topic(name, _text(data, "short", where), _text(data, "detail", where), tuple(subs), dict(follow), calc,
-                 calc_subs)
+                 calc_subs, str(label) if label else None)
 
 
 def parse_answers(data: object) -> Answers:

@@ -58,23 +58,27 @@ ANSWERS = _load()
 DETAILS = {name: body.get("detail") for name, body in (ANSWERS.get("topics") or {}).items()}
 
 
+ALL_TOPICS = sorted(DETAILS)  # the spec's, and any an admin added in the console
+
+
 def answer(topic):
     """The full answer as a worker reads it ({average} filled as the answer generator does)."""
     return DETAILS[topic].replace("{average}", "11761")
 
 
-def test_exactly_the_27_topics():
-    assert len(TOPICS) == 27 and set(FACTS) == set(TOPICS)
-    assert sorted(DETAILS) == sorted(TOPICS)
+def test_the_27_topics_of_the_spec_and_facts_for_every_topic():
+    """Admins may add topics in the console (bot/faq/new_topic.py); the spec's 27 always stay."""
+    assert len(TOPICS) == 27 and set(TOPICS) <= set(FACTS) and set(TOPICS) <= set(DETAILS)
+    assert set(FACTS) == set(DETAILS)
 
 
-@pytest.mark.parametrize("topic", TOPICS)
+@pytest.mark.parametrize("topic", ALL_TOPICS)
 def test_each_response_is_one_plain_text(topic):
     text = DETAILS[topic]
     assert isinstance(text, str) and text.strip() == text
 
 
-@pytest.mark.parametrize("topic", TOPICS)
+@pytest.mark.parametrize("topic", ALL_TOPICS)
 def test_must_have_facts(topic):
     text = answer(topic)
     missing = []
@@ -85,14 +89,14 @@ def test_must_have_facts(topic):
     assert not missing, f"{topic} lacks: {missing}"
 
 
-@pytest.mark.parametrize("topic", TOPICS)
+@pytest.mark.parametrize("topic", ALL_TOPICS)
 def test_length_limits(topic):
     text = answer(topic)
     assert len(text.encode("utf-8")) < MAX_BYTES, topic
     assert len(text) <= MAX_CHARS, topic
 
 
-@pytest.mark.parametrize("topic", TOPICS)
+@pytest.mark.parametrize("topic", ALL_TOPICS)
 def test_ends_with_offer(topic):
     text = answer(topic)
     tail = text[-80:]
@@ -101,21 +105,21 @@ def test_ends_with_offer(topic):
         assert text.endswith("\n" + OFFER), topic
 
 
-@pytest.mark.parametrize("topic", TOPICS)
+@pytest.mark.parametrize("topic", ALL_TOPICS)
 def test_has_next_step_before_offer(topic):
     text = answer(topic)
     assert "下一步" in text, topic
     assert text.index("下一步") < text.rindex("反映诉求"), topic
 
 
-@pytest.mark.parametrize("topic", TOPICS)
+@pytest.mark.parametrize("topic", ALL_TOPICS)
 def test_no_promises(topic):
     text = answer(topic)
     found = [p for p in FORBIDDEN if p in text]
     assert not found, f"{topic} promises: {found}"
 
 
-@pytest.mark.parametrize("topic", TOPICS)
+@pytest.mark.parametrize("topic", ALL_TOPICS)
 def test_no_markdown(topic):
     text = answer(topic)
     found = [m for m in MARKDOWN if m in text]
@@ -132,8 +136,11 @@ def test_checked_facts_are_guidance(topic):
 
 
 def test_minimum_wage_key_fact_first():
+    """The wage and the date it took effect (the first and third required facts, updated by an
+    admin in the console each year) open the answer."""
     first_line = answer("minimum_wage").splitlines()[0]
-    assert "2540" in first_line and "2025年9月1日" in first_line
+    wage, _, since = FACTS["minimum_wage"][:3]
+    assert wage in first_line and any(option in first_line for option in since)
     assert "以北京市人力资源和社会保障局最新公布为准" in answer("minimum_wage")[:200]
 
 
