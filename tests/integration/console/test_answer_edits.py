@@ -82,12 +82,18 @@ async def test_a_yearly_figure_update_is_checked_saved_and_served(console, sign_
     assert entry.actor == "admin" and entry.target == f"faq:{TOPIC}" and entry.detail["facts_changed"] is True
 
 
-async def test_restore_brings_the_earlier_text_back_as_a_new_version(console, sign_in, answers_copy):
+async def raise_the_figure(console, sign_in, answers_copy):
+    """An admin saves the yearly update; (texts before it, the admin's CSRF token)."""
     texts = read_texts(answers_copy, TOPIC)
     token = await sign_in("admin")
     saved = await console.post(f"/admin/answers/{TOPIC}", data=form(texts, token, **raised(texts)),
                                allow_redirects=False)
-    assert saved.status == 303
+    assert saved.status == 303, await saved.text()
+    return texts, token
+
+
+async def test_restore_brings_the_earlier_text_back_as_a_new_version(console, sign_in, answers_copy):
+    texts, token = await raise_the_figure(console, sign_in, answers_copy)
     restored = await console.post(f"/admin/answers/{TOPIC}/versions/1/restore",
                                   data={"csrf_token": token, "which": "before"}, allow_redirects=False)
     assert restored.status == 303
@@ -118,11 +124,7 @@ async def test_a_bad_edit_is_explained_and_changes_nothing(console, sign_in, ans
 
 
 async def test_an_edit_started_before_a_colleagues_save_is_refused(console, sign_in, answers_copy):
-    texts = read_texts(answers_copy, TOPIC)
-    token = await sign_in("admin")
-    first = await console.post(f"/admin/answers/{TOPIC}", data=form(texts, token, **raised(texts)),
-                               allow_redirects=False)
-    assert first.status == 303
+    texts, token = await raise_the_figure(console, sign_in, answers_copy)
     after_first = answers_copy.read_bytes()
     late = await console.post(f"/admin/answers/{TOPIC}",
                               data=form(texts, token, short=texts.short + "（旧页面上的修改）"))
