@@ -77,4 +77,5 @@ def test_every_intent_has_enough_varied_examples():
     for intent, count in counts.items():
         minimum = 40 if intent.startswith("faq/") or intent in appeal_intents else 20
         assert count >= minimum, f"{intent}: {count} examples"
-    assert sum(1 for i in counts if i.startswith("faq/")) == 27
+    # The spec's 27 topics; admins may add more in the console (nlu_data/nlu/admin_topics.yml).
+    assert sum(1 for i in counts if i.startswith("faq/")) >= 27
