@@ -54,6 +54,7 @@ test: train ## run the whole suite (unit, NLU accuracy gate, conversations, inte
 bench: train ## NLU, WeChat load, turn cost vs history length (vs Rasa's Redis store), turn profile (py-spy), hotline calls
 	$(PY) -m benchmarks.bench_nlu
 	$(PY) -m benchmarks.bench_crisis
+	$(PY) -m benchmarks.bench_answers
 	$(PY) -m benchmarks.bench_wechat
 	$(PY) -m benchmarks.bench_history
 	$(PY) -m benchmarks.profile_turn

@@ -1,9 +1,10 @@
 """FAQ answers that need code.
 
 Outside a form the answer is Rasa's own retrieval response (`utter_faq`), given without the
-action server; `action_faq_followup` runs after it and only adds what needs code: a worker
-angry for several messages in a row is handed to a person as well. If the action server is
-down, the worker still has the answer.
+action server (the text is composed inside the Rasa server by bot/faq/nlg.py from
+bot/faq/answers.yml: sub-question, follow-up, calculator); `action_faq_followup` runs after it
+and only adds what needs code: a worker angry for several messages in a row is handed to a
+person as well. If the action server is down, the worker still has the answer.
 
 Inside a form (which needs the action server anyway) `action_answer_faq` decides first whether
 the message is really an answer to the form's question; only then is the FAQ answered.

@@ -1,7 +1,13 @@
-"""What each intent is about, in the words a worker would recognise (no Rasa imports)."""
+"""What each intent is about, in the words a worker would recognise (no Rasa imports).
+
+The shipped intents are named here; a FAQ topic an admin added names itself (its `label` in
+the answers file)."""
 from __future__ import annotations
 
 from typing import Optional
+
+from bot.faq.answers import AnswerStore
+from bot.settings import Settings
 
 # Intent (or `faq/<topic>` retrieval intent) → a short phrase a worker can say back.
 TOPIC_PHRASES: dict[str, str] = {
@@ -26,6 +32,12 @@ TOPIC_PHRASES: dict[str, str] = {
     "faq/hotline_info": "12351热线和联系方式",
     "faq/skills_training": "技能培训",
     "faq/worker_culture": "职工文体活动",
+    "faq/sick_leave": "病假和医疗期",
+    "faq/leaving_certificate": "离职证明和档案社保转移",
+    "faq/severance_calc": "经济补偿怎么算",
+    "faq/platform_workers": "外卖骑手等平台劳动者的权益",
+    "faq/women_protection": "女职工三期保护",
+    "faq/non_compete": "竞业限制",
     "file_appeal": "向工会反映诉求",
     "check_appeal_status": "查询诉求进度",
     "request_human": "转人工",
@@ -36,5 +48,21 @@ TOPIC_PHRASES: dict[str, str] = {
 _NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "greet", "goodbye", "thank", "affirm", "deny", "cancel"}
 
 
+_answers: Optional[AnswerStore] = None
+
+
 def phrase_for(intent: str) -> Optional[str]:
-    return None if intent in _NOT_SUGGESTED else TOPIC_PHRASES.get(intent)
+    if intent in _NOT_SUGGESTED:
+        return None
+    return TOPIC_PHRASES.get(intent) or _admin_label(intent)
+
+
+def _admin_label(intent: str) -> Optional[str]:
+    """A topic an admin added in the console names itself in the answers file."""
+    global _answers
+    if not intent.startswith("faq/"):
+        return None
+    if _answers is None:
+        _answers = AnswerStore(Settings.from_env().faq_answers_file)
+    topic = _answers.current().topics.get(intent.split("/", 1)[1])
+    return topic.label if topic is not None else None

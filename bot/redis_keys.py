@@ -244,6 +244,15 @@ class RedisKeys:
         """How long the last successful run took (the progress page's estimate)."""
         return f"{self.prefix}training:last-seconds"
 
+    # --- FAQ answers edited in the console (bot/faq/answer_history.py) -----------------------
+    def faq_answer_history(self, topic: str) -> str:
+        """List, newest first: every saved version of one topic's texts (who, when, why, texts)."""
+        return f"{self.prefix}faq:answer-history:{topic}"
+
+    def faq_answer_edit_lock(self) -> str:
+        """One answer-file write at a time, across console processes."""
+        return f"{self.prefix}faq:answer-edit-lock"
+
     # --- one worker's personal data (export, erasure on request, retention) -----------------
     def worker_records(self, openid: str) -> dict:
         """Every per-worker key the project writes, by kind, besides appeals (bot/appeals keeps

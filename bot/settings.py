@@ -103,6 +103,12 @@ class Settings:
     rasa_internal_port: int = 5006
     # Set by the launcher only: the listening socket it holds for the gateway (bot/supervisor.py).
     gateway_listen_fd: Optional[int] = None
+    # FAQ answer texts (bot/faq/answers.yml): read by Rasa's answer generator, edited by admins in
+    # the console; its required facts live beside it (required_facts.yml).
+    faq_answers_file: Path = ROOT / "bot" / "faq" / "answers.yml"
+    # Beijing's average monthly wage (yuan) behind the severance cap of 3× (bot/faq/calculators.py);
+    # (核实) each year against the figure 北京市人力资源和社会保障局 publishes.
+    average_monthly_wage: int = 11761
 
     @property
     def registry_dir(self) -> Path:
@@ -156,6 +162,8 @@ class Settings:
             training_config=_config_file(values, "TRAINING_CONFIG", ROOT / "config.yml"),
             rasa_internal_port=_rasa_internal_port(values),
             gateway_listen_fd=_optional_fd(values, "GATEWAY_LISTEN_FD"),
+            faq_answers_file=_answers_file(values),
+            average_monthly_wage=_count(values, "AVERAGE_MONTHLY_WAGE", 11761, high=1_000_000),
         )
 
 
@@ -322,6 +330,17 @@ def _config_file(values: Mapping[str, str], name: str, default: Path) -> Path:
     path = Path(raw) if Path(raw).is_absolute() else ROOT / raw
     if not path.is_file():
         raise SettingsError(name, f"must name an existing training configuration file, got {raw!r}")
+    return path
+
+
+def _answers_file(values: Mapping[str, str]) -> Path:
+    raw = values.get("FAQ_ANSWERS_FILE", "").strip()
+    if not raw:
+        return Settings.faq_answers_file
+    path = Path(raw) if Path(raw).is_absolute() else ROOT / raw
+    if not path.is_file() or not path.with_name("required_facts.yml").is_file():
+        raise SettingsError("FAQ_ANSWERS_FILE", f"must name an existing answers file with required_facts.yml "
+                                                f"beside it, got {raw!r}")
     return path
 
 

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Dict, Iterable, List, Set, Tuple
 
@@ -28,6 +26,7 @@ import yaml
 
 from redis.asyncio import Redis
 
+from bot.atomic_files import write_atomically
 from bot.capture.annotations import TRAINING, AnnotationStore
 from bot.capture.grouping import folded
 from bot.capture.synthetic import synthesize
@@ -95,11 +94,18 @@ def _folded_texts(paths: Iterable[Path]) -> Set[str]:
     return {folded(text) for path in paths for text in _examples(path)}
 
 
+def known_texts(root: Path, skip: Iterable[Path] = ()) -> Tuple[Set[str], Set[str]]:
+    """The folded texts of every training example under nlu_data/ and of every held-out set
+    under tests/nlu/ (the files in `skip` aside): what a new example must not repeat."""
+    skipped = set(skip)
+    trained = _folded_texts(p for p in (root / "nlu_data").rglob("*.yml") if p not in skipped)
+    heldout = _folded_texts(p for p in (root / "tests" / "nlu").glob("*.yml") if p not in skipped)
+    return trained, heldout
+
+
 def plan(annotations: Iterable[dict], root: Path) -> Tuple[Dict[str, List[str]], Dict[str, List[str]], int]:
     """(training examples by label, held-out examples by label, skipped count)."""
-    training_file, heldout_file = root / TRAINING_FILE, root / HELDOUT_FILE
-    trained = _folded_texts(p for p in (root / "nlu_data").rglob("*.yml") if p != training_file)
-    heldout = _folded_texts(p for p in (root / "tests" / "nlu").glob("*.yml") if p != heldout_file)
+    trained, heldout = known_texts(root, skip=(root / TRAINING_FILE, root / HELDOUT_FILE))
     training: Dict[str, List[str]] = {}
     held: Dict[str, List[str]] = {}
     skipped = 0
@@ -136,21 +142,12 @@ def render(path: Path, examples: Dict[str, List[str]]) -> str:
     return "".join(lines)
 
 
-def _write(path: Path, content: str) -> None:
-    """Atomically: Rasa or a reviewer never reads half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(content)
-    os.replace(temporary, path)
-
-
 def export(annotations: Iterable[dict], root: Path) -> ExportResult:
     """Write both files under `root` (the repository, or a copy in tests). Blocking file I/O:
     call it in an executor from async code."""
     training, held, skipped = plan(list(annotations), root)
-    _write(root / TRAINING_FILE, render(TRAINING_FILE, training))
-    _write(root / HELDOUT_FILE, render(HELDOUT_FILE, held))
+    write_atomically(root / TRAINING_FILE, render(TRAINING_FILE, training))
+    write_atomically(root / HELDOUT_FILE, render(HELDOUT_FILE, held))
     return ExportResult(sum(map(len, training.values())), sum(map(len, held.values())), skipped)
 
 

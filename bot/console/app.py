@@ -34,7 +34,8 @@ from bot.console.routes import setup_routes
 from bot.console.sessions import SESSION, Handler, SessionStore, session_middleware
 from bot.console.staff_replies import StaffReplies
 # Staff work-order basics: canned replies, internal notes, worker labels.
-from bot.console.appkeys import CANNED, LABELS, NOTES
+from bot.console.appkeys import ANSWERS, CANNED, LABELS, NOTES
+from bot.faq.answer_edits import AnswerEditor
 from bot.console.canned_replies import CannedReplies
 from bot.console.conversation_notes import ConversationNotes
 from bot.console.worker_labels import WorkerLabels
@@ -125,6 +126,8 @@ async def stores_ctx(app: web.Application) -> AsyncIterator[None]:
     app[INBOX_RECORDS] = RecentRecords(redis, keys, INBOX_SCAN_LIMIT)
     # Staff work-order basics: canned replies, internal notes, worker labels.
     app[CANNED] = CannedReplies(redis, keys)
+    app[ANSWERS] = AnswerEditor(app[SETTINGS].faq_answers_file, app[SETTINGS].nlu_export_root, redis,
+                                  keys)  # FAQ answer edits
     app[NOTES] = ConversationNotes(redis, keys)
     app[LABELS] = WorkerLabels(redis, keys)
     app[CALL_BACKS] = CallBacks(redis, keys)  # 回访 by phone

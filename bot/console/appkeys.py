@@ -18,6 +18,7 @@ from bot.console.staff_replies import StaffReplies
 from bot.console.throttle import LoginThrottle
 from bot.console.worker_labels import WorkerLabels
 from bot.escalations import EscalationStore
+from bot.faq.answer_edits import AnswerEditor
 from bot.personal_data import PersonalData
 from bot.appeal_notices import AppealNotifier
 from bot.settings import Settings
@@ -43,3 +44,4 @@ CANNED = web.AppKey("canned_replies", CannedReplies)
 NOTES = web.AppKey("conversation_notes", ConversationNotes)
 LABELS = web.AppKey("worker_labels", WorkerLabels)
 CALL_BACKS = web.AppKey("call_backs", CallBacks)  # 回访 by phone (views_call_backs)
+ANSWERS = web.AppKey("faq_answers", AnswerEditor)  # admins' FAQ answer edits (views_answers)

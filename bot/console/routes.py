@@ -12,6 +12,7 @@ from bot.console import views_inbox
 from bot.console import views_canned  # staff work-order basics (canned replies); own line for merges
 from bot.console import views_model_server, views_models
 from bot.console import views_call_backs, views_filing  # issue 14: 工单录入 and 回访 by phone
+from bot.console import views_answers
 
 
 async def healthz(request: web.Request) -> web.StreamResponse:
@@ -124,4 +125,14 @@ def setup_routes(app: web.Application, static_dir: Path) -> None:
         web.get("/callbacks", views_call_backs.call_backs_page, name="call_backs"),
         web.post("/callbacks/{ticket}/done", views_call_backs.mark_done, name="call_back_done"),
         web.post("/callbacks/{ticket}/reveal", views_call_backs.reveal_phone, name="call_back_reveal"),
+    ])
+    # FAQ answers edited by admins, versioned, live without training (issue 12).
+    app.add_routes([
+        web.get("/admin/answers", views_answers.answers_page, name="answers"),
+        web.get("/admin/answers/new", views_answers.new_topic_page, name="answer_new"),
+        web.post("/admin/answers/new", views_answers.add_topic, name="answer_add"),
+        web.get("/admin/answers/{topic}", views_answers.answer_page, name="answer"),
+        web.post("/admin/answers/{topic}", views_answers.save_answer, name="answer_save"),
+        web.post("/admin/answers/{topic}/versions/{number}/restore", views_answers.restore_version,
+                 name="answer_restore"),
     ])

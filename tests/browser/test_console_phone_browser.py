@@ -94,6 +94,8 @@ async def test_every_page_fits_a_phone_for_every_role(browser, console_url, staf
         await sign_in(tab, console_url, username)
         extra = [f"/conversations/{worker.openid}", f"/appeals/{appeal.ticket_id}", "/?type=handover&overdue=0",
                  "/?type=nonsense", "/account/password"]
+        if username == "admin":
+            extra += ["/admin/answers/minimum_wage", "/admin/answers/new"]
         pages = await _pages_of(tab, console_url, extra)
         visited[username] = pages
         for url in pages:
@@ -102,6 +104,7 @@ async def test_every_page_fits_a_phone_for_every_role(browser, console_url, staf
             problems += [f"{username} {problem}" for problem in await _layout_problems(tab, url)]
     await context.close()
     assert "/admin/canned-replies" in visited["admin"] and "/admin/audit" in visited["admin"]
+    assert "/admin/answers" in visited["admin"] and "/admin/answers" not in visited["chaoyang"]
     assert len(visited["admin"]) > len(visited["chaoyang"])
     assert problems == []
 

@@ -101,8 +101,15 @@ def prefix() -> str:
 
 
 @pytest.fixture
-def settings(redis_server, fake_rasa, wechat, prefix) -> Settings:
+def extra_env() -> Dict[str, str]:
+    """Settings a test module adds (override this fixture there)."""
+    return {}
+
+
+@pytest.fixture
+def settings(redis_server, fake_rasa, wechat, prefix, extra_env) -> Settings:
     return Settings.from_env({
+        **extra_env,
         "REDIS_URL": redis_server["url"],
         "KEY_PREFIX": prefix,
         "RASA_PORT": str(fake_rasa.port),
