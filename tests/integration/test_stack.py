@@ -32,7 +32,8 @@ QUESTIONS = {
     "maternity": "北京产假一共多少天",
     "labor_arbitration": "劳动仲裁要交钱吗",
     "legal_aid": "工会能提供免费律师吗",
-    "union_membership": "外卖骑手能加入工会吗",
+    # A rider's "能入会吗" is platform_workers (its `union` sub answers it), so no rider here.
+    "union_membership": "入工会有什么条件 会费多少",
     "mutual_aid": "职工医疗互助保障怎么报销",
     "hardship_aid": "家里生活困难能申请工会帮扶吗",
     "dispatch_work": "劳务派遣工和正式工同工同酬吗",
