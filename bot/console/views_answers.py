@@ -33,8 +33,8 @@ def _topic(request: web.Request) -> str:
 
 
 async def _label(request: web.Request, name: str) -> str:
-    given = (await request.app[ANSWERS].topics()).get(name)
-    return given or topic_label(name)
+    entry = (await request.app[ANSWERS].topics()).get(name)
+    return (entry.label if entry else None) or topic_label(name)
 
 
 async def _texts_or_404(request: web.Request) -> TopicTexts:
@@ -47,12 +47,10 @@ async def _texts_or_404(request: web.Request) -> TopicTexts:
 @admin_only
 async def answers_page(request: web.Request) -> web.StreamResponse:
     editor = request.app[ANSWERS]
-    rows = []
-    for name, given in (await editor.topics()).items():
-        texts = await editor.texts(name)
-        history = await editor.history(name)
-        rows.append({"name": name, "label": given or topic_label(name), "short": texts.short, "subs": len(texts.subs),
-                     "latest": history[0] if history else None})
+    topics = await editor.topics()
+    latest = await editor.latest(list(topics))
+    rows = [{"name": name, "label": entry.label or topic_label(name), "short": entry.texts.short,
+             "subs": len(entry.texts.subs), "latest": latest[name]} for name, entry in topics.items()]
     return aiohttp_jinja2.render_template("answers.html", request, {"rows": rows})
 
 

@@ -21,7 +21,7 @@ from typing import Dict, List, Optional
 from redis.asyncio import Redis
 
 from bot.faq import answer_file
-from bot.faq.answer_file import TopicTexts
+from bot.faq.answer_file import TopicEntry, TopicTexts
 from bot.faq.answers import Answers
 from bot.faq.new_topic import NewTopic, add_topic
 from bot.redis_keys import RedisKeys
@@ -62,9 +62,9 @@ class AnswerEditor:
         self._redis = redis
         self._keys = keys
 
-    async def topics(self) -> Dict[str, Optional[str]]:
-        """Topic → the label an admin gave it (None for the shipped topics)."""
-        return await asyncio.to_thread(answer_file.topic_labels, self.answers_file)
+    async def topics(self) -> Dict[str, TopicEntry]:
+        """Every topic's label and texts, in the file's order."""
+        return await asyncio.to_thread(answer_file.read_all, self.answers_file)
 
     async def texts(self, topic: str) -> TopicTexts:
         return await asyncio.to_thread(answer_file.read_texts, self.answers_file, topic)
@@ -99,6 +99,14 @@ class AnswerEditor:
     async def history(self, topic: str) -> List[Version]:
         raw = await self._redis.lrange(self._keys.faq_answer_history(topic), 0, KEPT - 1)
         return [Version.from_json(json.loads(item)) for item in raw]
+
+    async def latest(self, topics: List[str]) -> Dict[str, Optional[Version]]:
+        """Each topic's newest version (None: never edited in the console), in one round trip."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for topic in topics:
+                pipe.lindex(self._keys.faq_answer_history(topic), 0)
+            newest = await pipe.execute()
+        return {topic: Version.from_json(json.loads(raw)) if raw else None for topic, raw in zip(topics, newest)}
 
     async def version(self, topic: str, number: int) -> Optional[Version]:
         return next((v for v in await self.history(topic) if v.number == number), None)

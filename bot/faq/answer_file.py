@@ -84,10 +84,17 @@ def dump_round_trip(data: Any) -> str:
     return buffer.getvalue()
 
 
-def topic_labels(answers_file: Path) -> Dict[str, Optional[str]]:
-    """Every topic in the file's order, with the label an admin gave it (None for shipped topics)."""
-    return {name: (str(body["label"]) if body.get("label") else None)
-            for name, body in load_round_trip(answers_file)["topics"].items()}
+@dataclass(frozen=True)
+class TopicEntry:
+    label: Optional[str]  # the label an admin gave a topic they added; None for the shipped topics
+    texts: TopicTexts
+
+
+def read_all(answers_file: Path) -> Dict[str, TopicEntry]:
+    """Every topic in the file's order, both files read once."""
+    answers, facts = load_round_trip(answers_file), load_round_trip(facts_file(answers_file))
+    return {name: TopicEntry(str(body["label"]) if body.get("label") else None, _texts_of(answers, facts, name))
+            for name, body in answers["topics"].items()}
 
 
 def read_texts(answers_file: Path, topic: str) -> TopicTexts:

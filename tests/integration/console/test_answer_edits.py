@@ -101,6 +101,9 @@ async def test_restore_brings_the_earlier_text_back_as_a_new_version(console, si
     assert OLD in AnswerStore(answers_copy).current().topics[TOPIC].short
     page = await (await console.get(f"/admin/answers/{TOPIC}")).text()
     assert "版本2" in page and "恢复到版本1之前" in page
+    listed = await (await console.get("/admin/answers")).text()
+    row = listed[listed.index(f"/admin/answers/{TOPIC}"):]
+    assert "版本2 · admin" in row[:row.index("</tr>")], "the list shows each topic's newest version"
     missing = await console.post(f"/admin/answers/{TOPIC}/versions/99/restore", data={"csrf_token": token})
     assert missing.status == 404
 
