@@ -39,14 +39,6 @@ async def appeals(redis_server):
     await client.close()
 
 
-
-@pytest.fixture
-async def worker(stack):
-    person = Worker(stack)
-    yield person
-    await person.close()
-
-
 async def test_file_an_appeal_end_to_end_with_invalid_answers_and_evidence(worker, stack, appeals):
     assert "发生了什么" in await worker.says("我要投诉我们老板拖欠工资")  # category taken from the topic
     image = await worker.wechat.send_image(worker.openid, "sim-image-payslip")

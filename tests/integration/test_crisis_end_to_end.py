@@ -11,7 +11,6 @@ import pytest
 import redis
 
 from tests.integration.stack import Stack
-from tests.integration.wechat_worker import Worker
 
 PREFIX = "crisis:"
 HELP_LINES = ("110", "120", "010-82951332")
@@ -30,14 +29,6 @@ def queue(redis_server):
     client = redis.Redis(port=redis_server["port"], decode_responses=True)
     yield client
     client.close()
-
-
-
-@pytest.fixture
-async def worker(stack):
-    person = Worker(stack)
-    yield person
-    await person.close()
 
 
 def escalation_of(queue, openid: str):

@@ -17,7 +17,6 @@ from bot.faq.answers import ANSWERS_FILE, load_answers
 from bot.redis_keys import RedisKeys
 from bot.faq.compose import first_sentence
 from tests.integration.stack import Stack
-from tests.integration.test_nlu_dialogue import Worker
 
 pytestmark = pytest.mark.integration
 ANSWERS = load_answers()
@@ -38,13 +37,6 @@ def stack(redis_server, model_path, tmp_path_factory, answers_copy):
                     {"KEY_PREFIX": "faq:", "FAQ_ANSWERS_FILE": str(answers_copy)}).start()
     yield running
     running.kill()
-
-
-@pytest.fixture
-async def worker(stack):
-    person = Worker(stack)
-    yield person
-    await person.wechat.close()
 
 
 async def test_specific_answer_first_then_detail_one_word_away(worker):

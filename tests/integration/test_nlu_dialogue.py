@@ -27,14 +27,6 @@ def stack(redis_server, model_path, tmp_path_factory):
     running.kill()
 
 
-
-@pytest.fixture
-async def worker(stack):
-    person = Worker(stack)
-    yield person
-    await person.close()
-
-
 async def test_a_numbered_reply_answers_the_clarifying_question(stack):
     for text in VAGUE:
         worker = Worker(stack)  # a fresh conversation each: no second miss in a row
