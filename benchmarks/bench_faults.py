@@ -39,6 +39,7 @@ from redis.asyncio import Redis
 from benchmarks.wechat_workers import QUESTIONS, RESULTS, official_account, private_stack
 from bot import process_groups
 from bot.appeals import AppealStore
+from bot.follow_up import BUSY_TEXT
 from bot.redis_keys import RedisKeys
 from bot.redis_server import is_loaded
 from bot.settings import DEV_WECHAT
@@ -174,7 +175,7 @@ class Load:
                 filing["ticket"] = found.group(0)
                 break
             reply = next((reply for prompt, reply in APPEAL_ANSWERS if prompt in answer), None)
-            if reply is None and "系统繁忙" in answer:
+            if reply is None and BUSY_TEXT in answer:
                 filing["retries"] += 1  # told the system is busy: a worker says it again
                 continue
             if reply is None:

@@ -10,8 +10,9 @@ The classifier is the second reader: rules miss crises worded in ways nobody wro
 When the detector finds nothing but `report_emergency` reaches CLASSIFIER_THRESHOLD of the
 (calibrated) ranking, the message is an emergency too, even below the fallback threshold or
 behind a FAQ topic: a missed crisis costs far more than a worker asked whether they are safe.
-Measured on an independent crisis set (benchmarks/results/crisis_fresh.json): 0.3 added crises
-the rules missed and no false alarm on the 939 non-emergency held-out messages.
+Measured on an independent crisis set (benchmarks/bench_crisis.py → results/crisis_fresh.json):
+at 0.3 recall on its test half rose from 0.811 (the classifier only as the top intent) to 0.867,
+with no false alarm on the 1,073 non-emergency held-out messages.
 """
 from __future__ import annotations
 
