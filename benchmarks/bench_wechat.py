@@ -27,6 +27,7 @@ from rasa.shared.core.events import UserUttered
 
 from bot.redis_server import free_port, start_redis
 from bot.trackers.store import EventLogTrackerStore
+from benchmarks.cpu_accounting import per_message, service_cpu_seconds, this_process_cpu_seconds
 from benchmarks.wechat_workers import QUESTIONS, official_account
 from channels.wechat_sim.official_account import OfficialAccountClient
 from tests.integration.stack import Stack
@@ -59,13 +60,18 @@ async def load(stack: Stack, users: list) -> dict:
     connector = aiohttp.TCPConnector(limit=CONVERSATIONS)
     async with aiohttp.ClientSession(connector=connector) as http:
         client = official_account(stack, http)
+        var_dir = Path(stack.env["VAR_DIR"])
+        cpu_before, client_before = service_cpu_seconds(var_dir), this_process_cpu_seconds()
         started = time.perf_counter()
         await asyncio.wait_for(asyncio.gather(*(conversation(client, u, samples) for u in users)), timeout=1800)
         wall = time.perf_counter() - started
+        cpu = per_message(cpu_before, service_cpu_seconds(var_dir), this_process_cpu_seconds() - client_before,
+                          len(samples), wall)
         await asyncio.sleep(8)  # let answers sent asynchronously arrive at the simulator
         async with http.get(f"{stack.simulator_url}/_sim/messages") as response:
             customer_service = len((await response.json())["messages"])
-    return {"samples": samples, "wall": wall, "users": users, "customer_service_messages": customer_service}
+    return {"samples": samples, "wall": wall, "users": users, "customer_service_messages": customer_service,
+            "cpu": cpu}
 
 
 async def user_turns(redis_url: str, users: list) -> int:
@@ -116,17 +122,21 @@ def new_users() -> list:
     return [f"o_bench_{uuid.uuid4().hex[:10]}" for _ in range(CONVERSATIONS)]
 
 
-def summarise(run: dict, redis_port: int, preloaded_turns: int = 0) -> dict:
-    samples = run["samples"]
+def latency_ms(samples: list) -> dict:
     times = sorted(s["seconds"] for s in samples)
+    return {"p50": round(statistics.median(times) * 1000, 1),
+            "p99": round(times[int(0.99 * (len(times) - 1))] * 1000, 1),
+            "max": round(times[-1] * 1000, 1)}
+
+
+def summarise(run: dict, redis_port: int, preloaded_turns: int = 0, heavy_users: tuple = ()) -> dict:
+    samples = run["samples"]
     turns = asyncio.run(user_turns(f"redis://127.0.0.1:{redis_port}/0", run["users"])) - preloaded_turns
     sent = len(samples)
     return {
         "conversations": CONVERSATIONS,
         "messages": sent,
-        "webhook_latency_ms": {"p50": round(statistics.median(times) * 1000, 1),
-                               "p99": round(times[int(0.99 * (sent - 1))] * 1000, 1),
-                               "max": round(times[-1] * 1000, 1)},
+        "webhook_latency_ms": latency_ms(samples),
         "messages_per_second": round(sent / run["wall"], 1),
         "answered_passively": round(sum(s["passive"] for s in samples) / sent, 4),
         "answered_by_customer_service_api": run["customer_service_messages"],
@@ -135,6 +145,12 @@ def summarise(run: dict, redis_port: int, preloaded_turns: int = 0) -> dict:
         "lost": max(0, sent - turns),
         "slower_than_5s": sum(1 for s in samples if s["attempts"] > 1 or s["seconds"] > 5),
         "http_failures": sum(1 for s in samples if not s["ok"]),
+        "cpu": run["cpu"],
+        # Same run, split: does a year of history make a conversation's turns slower under load?
+        **({"webhook_latency_ms_by_history": {
+            "with_year_of_history": latency_ms([s for s in samples if s["openid"] in heavy_users]),
+            "new_conversations": latency_ms([s for s in samples if s["openid"] not in heavy_users])}}
+           if heavy_users else {}),
     }
 
 
@@ -149,7 +165,8 @@ def main() -> int:
         if HEAVY:
             users = new_users()
             each = asyncio.run(preload(redis_url, users[:HEAVY]))
-            heavy = summarise(asyncio.run(load(stack, users)), port, preloaded_turns=each * HEAVY)
+            heavy = summarise(asyncio.run(load(stack, users)), port, preloaded_turns=each * HEAVY,
+                              heavy_users=tuple(users[:HEAVY]))
             report["with_year_of_history"] = {"conversations_with_history": HEAVY, "events_each": YEAR_EVENTS,
                                               **heavy}
     finally:
