@@ -52,7 +52,13 @@ def severance(service_months: float, monthly_wage: float, unlawful: bool, averag
         n = min(n, MAX_CAPPED_YEARS)
     amount = n * wage * (2 if unlawful else 1)
     working = f"{'2×' if unlawful else ''}{yuan(wage)}{'（封顶）' if capped else ''}×{months_text(n)}"
+    if capped and years_over_cap(service_months):
+        working += f"，年限最多算{MAX_CAPPED_YEARS}年"
     return Severance(n, wage, capped, unlawful, amount, working)
+
+
+def years_over_cap(service_months: float) -> bool:
+    return severance_months(service_months) > MAX_CAPPED_YEARS
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,12 @@ front for a worker in distress, and the tail ("回复“详细”…") after. Pu
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
 from bot.faq import calculators as calc
+from bot.faq import chooser
 from bot.faq.answers import Answers, Sub, Topic
 from bot.faq.figures import Figures
 from bot.faq.follow_up import DETAIL, FIGURES, LEGALITY, MONEY
@@ -18,6 +20,9 @@ from bot.nlu.text_normalization import normalize
 
 
 SCREEN = 150  # characters of a first reply: one phone screen (spec faq.md)
+# The worker asks for an amount: with all their figures given, the estimate answers, whichever
+# sub-question the words also touch ("周六加班没给调休 这两天加班费该有多少").
+_AMOUNT_ASKED = re.compile(r"多少|几个月|怎么算|算一下|算算|能拿|能要|能补|能赔|该补|该给|该有|能有")
 
 
 @dataclass(frozen=True)
@@ -51,14 +56,8 @@ def compose(answers: Answers, question: Question, average_wage: float) -> Reply:
 
 
 def choose_sub(topic: Topic, text: str) -> Optional[Sub]:
-    """The sub-question with most cue hits in the message; ties go to the one listed first."""
-    folded = normalize(text or "")
-    best, best_hits = None, 0
-    for sub in topic.subs:
-        hits = len(sub.cues.findall(folded))
-        if hits > best_hits:
-            best, best_hits = sub, hits
-    return best
+    """The sub-question the message asks (bot/faq/chooser.py), None for the short answer."""
+    return chooser.choose(topic, text)
 
 
 def _body(answers: Answers, topic: Topic, question: Question, average_wage: float):
@@ -69,9 +68,10 @@ def _body(answers: Answers, topic: Topic, question: Question, average_wage: floa
     else:
         sub = choose_sub(topic, question.text)
     money_asked = question.follow_up in (MONEY, FIGURES) or sub is None or sub.key in topic.calc_subs
-    if topic.calc and money_asked:
+    if topic.calc:
         estimate = _calculate(answers, topic, question.figures, sub, question.follow_up, average_wage)
-        if estimate:
+        amount_asked = bool(_AMOUNT_ASKED.search(normalize(question.text or "")))
+        if estimate and (money_asked or (estimate[1] == "calc" and amount_asked)):
             return estimate
     if sub is not None:
         return _fill(sub.text, average_wage), "sub", sub.key
@@ -82,7 +82,7 @@ def _calculate(answers: Answers, topic: Topic, figures: Figures, sub: Optional[S
                average_wage: float):
     texts = answers.calculators[topic.calc]
     if topic.calc == "severance":
-        unlawful = figures.unlawful or (sub is not None and sub.key == "unlawful")
+        unlawful = figures.unlawful  # the worker's own words (违法, 2N, 赔偿金 …), not a guessed sub
         return _severance(texts, figures, unlawful, average_wage, eager=follow_up is not None or topic.name == "severance_calc")
     if topic.calc == "overtime":
         return _overtime(texts, figures)

@@ -16,7 +16,9 @@ from bot.nlu.text_normalization import normalize
 _NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
 _MONEY_UNIT = r"(元|块钱|块|k|K|w|W|万|千)?"
 _WAGE_WORDS = r"(?:月薪|月工资|工资|底薪|薪资|薪水|每月|每个月|一个月|月入|月收入|收入|到手|税前|平均)"
-_WAGE_AFTER_WORD = re.compile(rf"{_WAGE_WORDS}[^0-9零〇一二两三四五六七八九十百千万]{{0,4}}?{_NUM}{_MONEY_UNIT}")
+# In a lookahead so matches overlap: "工资一个月10440" is tried at "工资" (reads "一") and again at
+# "一个月" (reads 10440).
+_WAGE_AFTER_WORD = re.compile(rf"(?={_WAGE_WORDS}[^0-9零〇一二两三四五六七八九十百千万]{{0,4}}?{_NUM}{_MONEY_UNIT})")
 _MONEY = re.compile(rf"{_NUM}(元|块钱|块|k|K|w|W|万|千)")
 # A whole Chinese numeral of a thousand or more: "八千", "一万二", "两万五" (read as one number).
 _CN_MONEY = re.compile(r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百]*[千万][零〇一二两三四五六七八九十百千]*")
@@ -24,6 +26,10 @@ _SERVICE = re.compile(rf"{_NUM}年(半)?(?:多)?(?:零|又)?(?:{_NUM}个(?:多)?
 _MONTHS = re.compile(rf"{_NUM}个(?:多)?月")
 _HOURS = re.compile(rf"{_NUM}(?:个)?(?:多)?(?:小时|钟头|钟)")
 _DAYS = re.compile(rf"{_NUM}天")
+# "两个周六都加班了": rest days counted by name, 8 hours each.
+_NAMED_REST_DAYS = re.compile(rf"{_NUM}个(?:周六|周日|星期六|星期天|星期日|礼拜六|礼拜天|休息日)")
+# "最后一个月", "上个月", "每个月": a month named, not a length of service.
+_NOT_SERVICE_BEFORE = ("最后", "上", "这", "每", "头", "下", "前", "当")
 _REST_WORDS = ("周末", "周六", "周日", "星期六", "星期天", "星期日", "礼拜六", "礼拜天", "休息日", "双休", "休息天")
 _HOLIDAY_WORDS = ("节假日", "法定", "国庆", "春节", "过年", "五一", "元旦", "中秋", "端午", "清明", "除夕",
                   "大年", "初一", "初二", "初三", "年三十", "十一假", "十一期间", "十一长假", "十一黄金周")
@@ -111,8 +117,10 @@ def _service_months(text: str) -> Optional[float]:
         return months
     for match in _MONTHS.finditer(text):
         before, after = text[max(0, match.start() - 3):match.start()], text[match.end():match.end() + 2]
-        if "试用" in before or after.startswith(("工资", "的工资", "钱", "没")):
-            continue  # probation length or months of wages owed, not service
+        if "试用" in before or after.startswith(("工资", "的工资", "钱", "没")) or re.match(r"\d", after):
+            continue  # probation length, months of wages owed, or "一个月8000" (a wage), not service
+        if before.endswith(_NOT_SERVICE_BEFORE):
+            continue
         value = number(match.group(1))
         if value is not None and value < 600:
             return value
@@ -127,7 +135,7 @@ def _overtime(text: str) -> dict:
         found = _HOURS.search(clause)
         amount = number(found.group(1)) if found else None
         if amount is None and kind != "workday_hours" and ("班" in clause or "干" in clause):
-            day = _DAYS.search(clause)
+            day = _DAYS.search(clause) or _NAMED_REST_DAYS.search(clause)
             amount = (number(day.group(1)) or 0) * 8 if day else None
         if amount:
             hours[kind] = (hours[kind] or 0) + amount
@@ -138,8 +146,9 @@ def _leave_days(text: str) -> Optional[float]:
     if "年假" not in text and "年休" not in text:
         return None
     for match in _DAYS.finditer(text):
-        near = text[max(0, match.start() - 8):match.end() + 8]
-        if any(w in near for w in ("没休", "未休", "没让休", "不让休", "没有休", "没给休", "剩")):
+        near = text[max(0, match.start() - 10):match.end() + 10]
+        if any(w in near for w in ("没休", "未休", "没让休", "不让休", "没有休", "没给休", "剩", "不安排", "没安排",
+                                   "都没让", "没能休", "没批")):
             return number(match.group(1))
     return None
 
