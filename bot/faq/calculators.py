@@ -107,6 +107,21 @@ def untaken_leave_pay(monthly_wage: float, days: float) -> UntakenLeave:
     return UntakenLeave(daily, extra, f"{yuan(monthly_wage)}÷21.75={daily:.2f}元/天×200%×{days:g}天")
 
 
+OPEN_ENDED = 10_000  # months: an open-ended contract, longer than any fixed term
+
+
+def probation_limit(contract_months: float) -> float:
+    """劳动合同法 第19条: the longest probation, in months, for a contract of this length; 0 for
+    a contract under 3 months (no probation allowed)."""
+    if contract_months < 3:
+        return 0
+    if contract_months < 12:
+        return 1
+    if contract_months < 36:
+        return 2
+    return 6
+
+
 def rounded(amount: float) -> str:
     """An estimate reads as an estimate: "约4.0万元" above 10,000, else whole yuan."""
     if amount >= 10_000:

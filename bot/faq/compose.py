@@ -86,6 +86,8 @@ def _calculate(answers: Answers, topic: Topic, figures: Figures, sub: Optional[S
         return _severance(texts, figures, unlawful, average_wage, eager=follow_up is not None or topic.name == "severance_calc")
     if topic.calc == "overtime":
         return _overtime(texts, figures)
+    if topic.calc == "probation":
+        return _probation(texts, figures)
     return _annual_leave(texts, figures, sub)
 
 
@@ -116,6 +118,20 @@ def _overtime(texts, figures: Figures):
     line = texts["result"].format(amount=calc.rounded(result.amount), working=result.working)
     only_plain = figures.workday_hours and not (figures.restday_hours or figures.holiday_hours)
     return "\n".join([line + (texts["assumed_workday"] if only_plain else ""), texts["next"]]), "calc", "overtime"
+
+
+def _probation(texts, figures: Figures):
+    if figures.contract_months is None:
+        return None
+    limit = calc.probation_limit(figures.contract_months)
+    contract = "无固定期限" if figures.contract_months >= calc.OPEN_ENDED else _service(figures.contract_months)
+    if not limit:
+        return "\n".join([texts["none"].format(contract=contract), texts["next"]]), "calc", "probation"
+    agreed = figures.probation_months
+    key = "limit" if agreed is None else "over" if agreed > limit else "within"
+    line = texts[key].format(contract=contract, limit=f"{limit:g}个月",
+                             agreed=_service(agreed) if agreed is not None else "")
+    return "\n".join([line, texts["next"]]), "calc", "probation"
 
 
 def _annual_leave(texts, figures: Figures, sub: Optional[Sub]):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Iterable, Optional
 
 from bot.appeals.quantities import chinese_number
+from bot.faq.calculators import OPEN_ENDED
 from bot.nlu.text_normalization import normalize
 
 _NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
@@ -36,6 +37,12 @@ _HOLIDAY_WORDS = ("节假日", "法定", "国庆", "春节", "过年", "五一",
 _UNLAWFUL_WORDS = ("违法", "无故", "非法", "没有理由", "没理由", "无理由", "随便", "2N", "2n", "二倍", "两倍",
                    "双倍", "赔偿金", "不合法", "恶意")
 _CLAUSE = re.compile(r"[，,。.;；！!？?\s]+")
+# The contract's term ("签了两年的合同", "合同签一年", "三年合同", "无固定期限") and the probation
+# agreed ("试用期定了6个月", "试用期半年"): the probation calculator's figures.
+_TERM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+|半)(年半|年|个月)"
+_CONTRACT_BEFORE = re.compile(rf"{_TERM}(?:期)?的?(?:劳动)?合同")
+_CONTRACT_AFTER = re.compile(rf"合同(?:期限|期)?(?:就|只|才)?(?:签了|签的|签|是|为|定了)?{_TERM}")
+_PROBATION_AGREED = re.compile(rf"试用期[^，,。；;]{{0,6}}?{_TERM}")
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,8 @@ class Figures:
     holiday_hours: Optional[float] = None
     leave_days: Optional[float] = None      # untaken annual leave days
     unlawful: bool = False
+    contract_months: Optional[float] = None  # the contract's term (OPEN_ENDED for 无固定期限)
+    probation_months: Optional[float] = None  # the probation the employer set
 
     @property
     def overtime_hours(self) -> bool:
@@ -56,7 +65,7 @@ class Figures:
         """These figures, with the gaps filled from an earlier message of the conversation."""
         values = {name: getattr(self, name) if getattr(self, name) is not None else getattr(older, name)
                   for name in ("wage", "service_months", "workday_hours", "restday_hours", "holiday_hours",
-                               "leave_days")}
+                               "leave_days", "contract_months", "probation_months")}
         return replace(self, **values, unlawful=self.unlawful or older.unlawful)
 
     def is_empty(self) -> bool:
@@ -153,6 +162,29 @@ def _leave_days(text: str) -> Optional[float]:
     return None
 
 
+def _term_months(match) -> Optional[float]:
+    amount, unit = match.group(1), match.group(2)
+    value = 0.5 if amount == "半" else number(amount)
+    if value is None:
+        return None
+    return value * 12 + (6 if unit == "年半" else 0) if unit.startswith("年") else value
+
+
+def _contract_months(text: str) -> Optional[float]:
+    if "无固定期限" in text:
+        return OPEN_ENDED
+    for pattern in (_CONTRACT_BEFORE, _CONTRACT_AFTER):
+        match = pattern.search(text)
+        if match and not text[max(0, match.start() - 3):match.start()].endswith("试用期"):
+            return _term_months(match)
+    return None
+
+
+def _probation_months(text: str) -> Optional[float]:
+    match = _PROBATION_AGREED.search(text)
+    return _term_months(match) if match else None
+
+
 def read_figures(text: Optional[str]) -> Figures:
     folded = normalize(text or "")
     overtime = _overtime(folded) if any(w in folded for w in ("加班", "上班", "小时", "加了")) else {}
@@ -161,6 +193,8 @@ def read_figures(text: Optional[str]) -> Figures:
         service_months=_service_months(folded),
         leave_days=_leave_days(folded),
         unlawful=any(w in folded for w in _UNLAWFUL_WORDS),
+        contract_months=_contract_months(folded),
+        probation_months=_probation_months(folded),
         **overtime,
     )
 

@@ -16,7 +16,9 @@ AVERAGE = 11761
 CASES = [
     # probation: length / pay / dismissal
     ("probation", "签了三年合同 试用期能定几个月", ("6个月",)),
-    ("probation", "一年的合同试用期三个月 这不超了吗", ("1个月",)),
+    # a one-year contract is "1年以上不满3年" (以上 includes the number): at most 2 months
+    ("probation", "一年的合同试用期三个月 这不超了吗", ("不合法",)),
+    ("probation", "签了五年的合同 试用期三个月 合法吗", ("没超",)),
     ("probation", "试用期工资只给八折 行不行", ("80%",)),
     ("probation", "试用期工资能比最低工资还低吗", ("80%", "最低工资")),
     ("probation", "试用期被辞退了 让我走人，能要赔偿吗", ("能要赔偿金",)),

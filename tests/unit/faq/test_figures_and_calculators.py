@@ -82,3 +82,20 @@ def test_untaken_leave_pay_is_200_percent_on_top():
 def test_estimates_read_as_estimates():
     assert calc.rounded(40000) == "约4万元" and calc.rounded(1034.48) == "约1034元"
     assert calc.rounded(423396) == "约42.33万元"
+
+
+@pytest.mark.parametrize("text, contract, probation", [
+    ("签了两年合同 试用期给我定了半年", 24, 6), ("合同签一年", 12, None), ("三年的劳动合同", 36, None),
+    ("合同就签了半年 试用期最多多久", 6, None), ("一年的合同试用期三个月", 12, 3),
+    ("无固定期限合同试用期多长", calc.OPEN_ENDED, None), ("试用期3个月", None, 3),
+])
+def test_contract_term_and_probation_agreed(text, contract, probation):
+    figures = read_figures(text)
+    assert (figures.contract_months, figures.probation_months) == (contract, probation)
+
+
+@pytest.mark.parametrize("contract_months, limit", [
+    (2, 0), (3, 1), (11, 1), (12, 2), (35, 2), (36, 6), (calc.OPEN_ENDED, 6),
+])
+def test_probation_limit_follows_article_19(contract_months, limit):
+    assert calc.probation_limit(contract_months) == limit
