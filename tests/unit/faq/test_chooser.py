@@ -49,7 +49,7 @@ def test_every_sub_has_examples_and_a_heldout_phrasing():
 
 
 def test_heldout_accuracy():
-    """Measured 0.992 (121/122) when written; cues alone 0.902 on the same phrasings."""
+    """Measured 0.977 (126/129); the cues alone 0.899 on the same phrasings."""
     right = sum(chosen(topic, text) == key for topic, key, text in CASES)
     assert right / len(CASES) >= 0.93, f"{right}/{len(CASES)}"
 
