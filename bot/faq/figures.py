@@ -170,19 +170,24 @@ def _term_months(match) -> Optional[float]:
     return value * 12 + (6 if unit == "年半" else 0) if unit.startswith("年") else value
 
 
+def _within(months: Optional[float], longest: float) -> Optional[float]:
+    """A term a contract or probation can have; "0年", "99999999年" are typing slips, not terms."""
+    return months if months is not None and 0 < months <= longest else None
+
+
 def _contract_months(text: str) -> Optional[float]:
     if "无固定期限" in text:
         return OPEN_ENDED
     for pattern in (_CONTRACT_BEFORE, _CONTRACT_AFTER):
         match = pattern.search(text)
         if match and not text[max(0, match.start() - 3):match.start()].endswith("试用期"):
-            return _term_months(match)
+            return _within(_term_months(match), 50 * 12)
     return None
 
 
 def _probation_months(text: str) -> Optional[float]:
     match = _PROBATION_AGREED.search(text)
-    return _term_months(match) if match else None
+    return _within(_term_months(match), 36) if match else None
 
 
 def read_figures(text: Optional[str]) -> Figures:

@@ -88,6 +88,7 @@ def test_estimates_read_as_estimates():
     ("签了两年合同 试用期给我定了半年", 24, 6), ("合同签一年", 12, None), ("三年的劳动合同", 36, None),
     ("合同就签了半年 试用期最多多久", 6, None), ("一年的合同试用期三个月", 12, 3),
     ("无固定期限合同试用期多长", calc.OPEN_ENDED, None), ("试用期3个月", None, 3),
+    ("合同签了99999999年 试用期定了100000个月", None, None), ("签了0年合同", None, None),
 ])
 def test_contract_term_and_probation_agreed(text, contract, probation):
     figures = read_figures(text)
