@@ -122,6 +122,17 @@ def probation_limit(contract_months: float) -> float:
     return 6
 
 
+def medical_period(total_years: float, employer_years: float) -> int:
+    """企业职工患病或非因工负伤医疗期规定 第3条: months of 医疗期 by years of work in all and
+    years with this employer."""
+    if total_years < 10:
+        return 3 if employer_years < 5 else 6
+    for below, months in ((5, 6), (10, 9), (15, 12), (20, 18)):
+        if employer_years < below:
+            return months
+    return 24
+
+
 def rounded(amount: float) -> str:
     """An estimate reads as an estimate: "约4.0万元" above 10,000, else whole yuan."""
     if amount >= 10_000:

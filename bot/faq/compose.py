@@ -88,6 +88,8 @@ def _calculate(answers: Answers, topic: Topic, figures: Figures, sub: Optional[S
         return _overtime(texts, figures)
     if topic.calc == "probation":
         return _probation(texts, figures)
+    if topic.calc == "sick_leave":
+        return _medical_period(texts, figures)
     return _annual_leave(texts, figures, sub)
 
 
@@ -132,6 +134,17 @@ def _probation(texts, figures: Figures):
     line = texts[key].format(contract=contract, limit=f"{limit:g}个月",
                              agreed=_service(agreed) if agreed is not None else "")
     return "\n".join([line, texts["next"]]), "calc", "probation"
+
+
+def _medical_period(texts, figures: Figures):
+    total, here = figures.total_years, figures.employer_years
+    if total is None and here is None:
+        return None
+    if total is None or here is None:
+        return texts["ask"], "ask", "medical_period"
+    months = calc.medical_period(max(total, here), here)
+    line = texts["result"].format(months=months, total=f"{max(total, here):g}年", here=f"{here:g}年")
+    return "\n".join([line, texts["next"]]), "calc", "medical_period"
 
 
 def _annual_leave(texts, figures: Figures, sub: Optional[Sub]):

@@ -43,6 +43,13 @@ _TERM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+|半)(年半|
 _CONTRACT_BEFORE = re.compile(rf"{_TERM}(?:期)?的?(?:劳动)?合同")
 _CONTRACT_AFTER = re.compile(rf"合同(?:期限|期)?(?:就|只|才)?(?:签了|签的|签|是|为|定了)?{_TERM}")
 _PROBATION_AGREED = re.compile(rf"试用期[^，,。；;]{{0,6}}?{_TERM}")
+# The two lengths a 医疗期 depends on: years of work in all ("参加工作8年", "工龄15年", "总共工作12年")
+# and years with this employer ("在这家公司干了2年", "在现在单位才3年", "本单位5年").
+_YEARS = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+)(?:多)?年(半)?"
+_TOTAL_YEARS = re.compile(rf"(?:参加工作|总共工作|一共工作|累计工作|总工龄|工龄|工作了|工作)(?:了|有|都)?(?:快|近|满|已经)?{_YEARS}")
+_EMPLOYER_YEARS = re.compile(
+    rf"(?:在|到|进)?(?:这家|本单位|现在的?单位|现在的?公司|现单位|这个单位|这个公司|本公司|这边|这里)"
+    rf"(?:公司|单位)?[^，,。；;\d零〇一二两三四五六七八九十]{{0,5}}?{_YEARS}")
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,8 @@ class Figures:
     unlawful: bool = False
     contract_months: Optional[float] = None  # the contract's term (OPEN_ENDED for 无固定期限)
     probation_months: Optional[float] = None  # the probation the employer set
+    total_years: Optional[float] = None      # years of work in all (医疗期)
+    employer_years: Optional[float] = None   # years with this employer (医疗期)
 
     @property
     def overtime_hours(self) -> bool:
@@ -65,7 +74,8 @@ class Figures:
         """These figures, with the gaps filled from an earlier message of the conversation."""
         values = {name: getattr(self, name) if getattr(self, name) is not None else getattr(older, name)
                   for name in ("wage", "service_months", "workday_hours", "restday_hours", "holiday_hours",
-                               "leave_days", "contract_months", "probation_months")}
+                               "leave_days", "contract_months", "probation_months", "total_years",
+                               "employer_years")}
         return replace(self, **values, unlawful=self.unlawful or older.unlawful)
 
     def is_empty(self) -> bool:
@@ -190,6 +200,14 @@ def _probation_months(text: str) -> Optional[float]:
     return _within(_term_months(match), 36) if match else None
 
 
+def _years(pattern: "re.Pattern[str]", text: str) -> Optional[float]:
+    match = pattern.search(text)
+    if not match:
+        return None
+    value = number(match.group(1))
+    return value + (0.5 if match.group(2) else 0) if value is not None and value < 60 else None
+
+
 def read_figures(text: Optional[str]) -> Figures:
     folded = normalize(text or "")
     overtime = _overtime(folded) if any(w in folded for w in ("加班", "上班", "小时", "加了")) else {}
@@ -200,6 +218,8 @@ def read_figures(text: Optional[str]) -> Figures:
         unlawful=any(w in folded for w in _UNLAWFUL_WORDS),
         contract_months=_contract_months(folded),
         probation_months=_probation_months(folded),
+        total_years=_years(_TOTAL_YEARS, folded),
+        employer_years=_years(_EMPLOYER_YEARS, folded),
         **overtime,
     )
 

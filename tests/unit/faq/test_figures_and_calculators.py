@@ -100,3 +100,19 @@ def test_contract_term_and_probation_agreed(text, contract, probation):
 ])
 def test_probation_limit_follows_article_19(contract_months, limit):
     assert calc.probation_limit(contract_months) == limit
+
+
+@pytest.mark.parametrize("text, total, here", [
+    ("参加工作十二年 在这家公司干了三年", 12, 3), ("工龄8年，在本单位5年", 8, 5), ("在现在单位才两年半", None, 2.5),
+    ("总共工作了20年", 20, None), ("干了5年 月薪8000", None, None),
+])
+def test_years_of_work_and_years_here(text, total, here):
+    figures = read_figures(text)
+    assert (figures.total_years, figures.employer_years) == (total, here)
+
+
+@pytest.mark.parametrize("total, here, months", [
+    (5, 2, 3), (9, 5, 6), (15, 3, 6), (15, 5, 9), (12, 10, 12), (25, 15, 18), (30, 20, 24),
+])
+def test_medical_period_follows_article_3(total, here, months):
+    assert calc.medical_period(total, here) == months
