@@ -10,6 +10,11 @@ then
   model in var/previous), or this branch's model if there is none.
 Lengths are also reported over every first reply the answers file can give (short answers,
 sub-questions) against the 21 fixed texts before. Results: benchmarks/results/answers_benchmark.json.
+
+The answer sentence is the first sentence after the one-sentence acknowledgement a worker in
+distress gets in front (issue 13 asks for it "before the facts"); `acknowledged` counts those
+replies. `after_cues_only` is the same replies with the sub-question chosen by the answers file's
+cue regexes alone instead of the learned chooser (bot/faq/chooser.py): the chooser's share.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
+from bot.faq import chooser
 from bot.faq.answers import load_answers
 from bot.faq.compose import compose, first_sentence
 from bot.faq.context import Turn, question_of
@@ -66,8 +72,20 @@ def turn_of(text: str, parse: dict) -> Turn:
     return Turn(text, intent, key.split("/", 1)[1] if key.startswith("faq/") else None)
 
 
-def carries(reply: Optional[str], expect: List[str]) -> bool:
-    return reply is not None and any(word in first_sentence(reply) for word in expect)
+def answer_sentence(reply: Optional[str], acknowledgement: str) -> Optional[str]:
+    if reply is None:
+        return None
+    if reply.startswith(acknowledgement + "\n"):
+        reply = reply[len(acknowledgement) + 1:]
+    return first_sentence(reply)
+
+
+def carries(sentence: Optional[str], expect: List[str]) -> bool:
+    return sentence is not None and any(word in sentence for word in expect)
+
+
+def cues_only(topic, text, examples=None):
+    return chooser._by_cues(topic, chooser.cue_hits(topic, text))
 
 
 def lengths(values: List[int]) -> Dict[str, float]:
@@ -97,14 +115,21 @@ def run(questions_file: Path, results_file: Path) -> int:
     after_parses = asyncio.run(parses(ours, texts))
     before_parses = asyncio.run(parses(previous, texts)) if previous and previous != ours else after_parses
     rows = []
+    ack = answers.acknowledgement
     for question, parse, old_parse in zip(questions, after_parses, before_parses):
         turn, old_turn = turn_of(question["text"], parse), turn_of(question["text"], old_parse)
-        reply = compose(answers, question_of([turn], turn.topic), average).text if turn.intent == "faq" else None
+        reply = compose(answers, question_of([turn], turn.topic), average) if turn.intent == "faq" else None
         old_reply = before_texts.get(old_turn.topic or "") if old_turn.intent == "faq" else None
+        text = reply.text if reply else None
         rows.append({"text": question["text"], "topic": turn.topic, "intent": turn.intent,
-                     "after": carries(reply, question["expect"]), "before": carries(old_reply, question["expect"]),
-                     "after_first": first_sentence(reply) if reply else None,
-                     "after_chars": len(reply) if reply else None,
+                     "sub": reply.sub if reply else None,
+                     "after": carries(answer_sentence(text, ack), question["expect"]),
+                     "after_cues_only": carries(answer_sentence(_cues_only_reply(answers, turn, average), ack),
+                                                question["expect"]),
+                     "before": carries(answer_sentence(old_reply, ack), question["expect"]),
+                     "acknowledged": bool(text and text.startswith(ack + "\n")),
+                     "after_first": answer_sentence(text, ack),
+                     "after_chars": len(text) if text else None,
                      "before_chars": len(old_reply) if old_reply else None})
 
     static_after = [len(compose(answers, question_of([Turn(t, "faq", name)], name), average).text)
@@ -114,7 +139,9 @@ def run(questions_file: Path, results_file: Path) -> int:
         "models": {"after": ours.name, "before": (previous or ours).name},
         "first_sentence_carries_answer": {
             "after": round(sum(r["after"] for r in rows) / len(rows), 3),
+            "after_cues_only": round(sum(r["after_cues_only"] for r in rows) / len(rows), 3),
             "before": round(sum(r["before"] for r in rows) / len(rows), 3)},
+        "acknowledged": sum(r["acknowledged"] for r in rows),
         "first_reply_chars_on_questions": {
             "after": lengths([r["after_chars"] for r in rows if r["after_chars"]]),
             "before": lengths([r["before_chars"] for r in rows if r["before_chars"]])},
@@ -122,7 +149,8 @@ def run(questions_file: Path, results_file: Path) -> int:
                                         "before": lengths([len(t) for t in before_texts.values()])},
         "answered_as_faq": {"after": sum(1 for r in rows if r["after_chars"]),
                             "before": sum(1 for r in rows if r["before_chars"])},
-        "misses_after": [{k: r[k] for k in ("text", "topic", "intent", "after_first")} for r in rows if not r["after"]],
+        "misses_after": [{k: r[k] for k in ("text", "topic", "intent", "sub", "after_first")}
+                         for r in rows if not r["after"]],
     }
     results_file.parent.mkdir(parents=True, exist_ok=True)
     results_file.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -130,6 +158,16 @@ def run(questions_file: Path, results_file: Path) -> int:
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     print(f"misses after: {len(result['misses_after'])} (see {results_file.relative_to(ROOT)})")
     return 0
+
+
+def _cues_only_reply(answers, turn: Turn, average: float) -> Optional[str]:
+    if turn.intent != "faq":
+        return None
+    learned, chooser.choose = chooser.choose, cues_only
+    try:
+        return compose(answers, question_of([turn], turn.topic), average).text
+    finally:
+        chooser.choose = learned
 
 
 if __name__ == "__main__":

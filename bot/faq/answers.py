@@ -19,7 +19,7 @@ import yaml
 logger = logging.getLogger(__name__)
 
 ANSWERS_FILE = Path(__file__).with_name("answers.yml")
-CALCULATORS = ("severance", "overtime", "annual_leave")
+CALCULATORS = ("severance", "overtime", "annual_leave", "probation", "sick_leave")
 FOLLOW_KINDS = ("legality", "money")
 
 

@@ -52,7 +52,13 @@ def severance(service_months: float, monthly_wage: float, unlawful: bool, averag
         n = min(n, MAX_CAPPED_YEARS)
     amount = n * wage * (2 if unlawful else 1)
     working = f"{'2×' if unlawful else ''}{yuan(wage)}{'（封顶）' if capped else ''}×{months_text(n)}"
+    if capped and years_over_cap(service_months):
+        working += f"，年限最多算{MAX_CAPPED_YEARS}年"
     return Severance(n, wage, capped, unlawful, amount, working)
+
+
+def years_over_cap(service_months: float) -> bool:
+    return severance_months(service_months) > MAX_CAPPED_YEARS
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,32 @@ def untaken_leave_pay(monthly_wage: float, days: float) -> UntakenLeave:
     daily = monthly_wage / WORKING_DAYS_PER_MONTH
     extra = daily * 2 * days
     return UntakenLeave(daily, extra, f"{yuan(monthly_wage)}÷21.75={daily:.2f}元/天×200%×{days:g}天")
+
+
+OPEN_ENDED = 10_000  # months: an open-ended contract, longer than any fixed term
+
+
+def probation_limit(contract_months: float) -> float:
+    """劳动合同法 第19条: the longest probation, in months, for a contract of this length; 0 for
+    a contract under 3 months (no probation allowed)."""
+    if contract_months < 3:
+        return 0
+    if contract_months < 12:
+        return 1
+    if contract_months < 36:
+        return 2
+    return 6
+
+
+def medical_period(total_years: float, employer_years: float) -> int:
+    """企业职工患病或非因工负伤医疗期规定 第3条: months of 医疗期 by years of work in all and
+    years with this employer."""
+    if total_years < 10:
+        return 3 if employer_years < 5 else 6
+    for below, months in ((5, 6), (10, 9), (15, 12), (20, 18)):
+        if employer_years < below:
+            return months
+    return 24
 
 
 def rounded(amount: float) -> str:

@@ -7,10 +7,12 @@ front for a worker in distress, and the tail ("回复“详细”…") after. Pu
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
 from bot.faq import calculators as calc
+from bot.faq import chooser
 from bot.faq.answers import Answers, Sub, Topic
 from bot.faq.figures import Figures
 from bot.faq.follow_up import DETAIL, FIGURES, LEGALITY, MONEY
@@ -18,6 +20,9 @@ from bot.nlu.text_normalization import normalize
 
 
 SCREEN = 150  # characters of a first reply: one phone screen (spec faq.md)
+# The worker asks for an amount: with all their figures given, the estimate answers, whichever
+# sub-question the words also touch ("周六加班没给调休 这两天加班费该有多少").
+_AMOUNT_ASKED = re.compile(r"多少|几个月|怎么算|算一下|算算|能拿|能要|能补|能赔|该补|该给|该有|能有")
 
 
 @dataclass(frozen=True)
@@ -51,14 +56,8 @@ def compose(answers: Answers, question: Question, average_wage: float) -> Reply:
 
 
 def choose_sub(topic: Topic, text: str) -> Optional[Sub]:
-    """The sub-question with most cue hits in the message; ties go to the one listed first."""
-    folded = normalize(text or "")
-    best, best_hits = None, 0
-    for sub in topic.subs:
-        hits = len(sub.cues.findall(folded))
-        if hits > best_hits:
-            best, best_hits = sub, hits
-    return best
+    """The sub-question the message asks (bot/faq/chooser.py), None for the short answer."""
+    return chooser.choose(topic, text)
 
 
 def _body(answers: Answers, topic: Topic, question: Question, average_wage: float):
@@ -69,9 +68,10 @@ def _body(answers: Answers, topic: Topic, question: Question, average_wage: floa
     else:
         sub = choose_sub(topic, question.text)
     money_asked = question.follow_up in (MONEY, FIGURES) or sub is None or sub.key in topic.calc_subs
-    if topic.calc and money_asked:
+    if topic.calc:
         estimate = _calculate(answers, topic, question.figures, sub, question.follow_up, average_wage)
-        if estimate:
+        amount_asked = bool(_AMOUNT_ASKED.search(normalize(question.text or "")))
+        if estimate and (money_asked or (estimate[1] == "calc" and amount_asked)):
             return estimate
     if sub is not None:
         return _fill(sub.text, average_wage), "sub", sub.key
@@ -82,10 +82,14 @@ def _calculate(answers: Answers, topic: Topic, figures: Figures, sub: Optional[S
                average_wage: float):
     texts = answers.calculators[topic.calc]
     if topic.calc == "severance":
-        unlawful = figures.unlawful or (sub is not None and sub.key == "unlawful")
+        unlawful = figures.unlawful  # the worker's own words (违法, 2N, 赔偿金 …), not a guessed sub
         return _severance(texts, figures, unlawful, average_wage, eager=follow_up is not None or topic.name == "severance_calc")
     if topic.calc == "overtime":
         return _overtime(texts, figures)
+    if topic.calc == "probation":
+        return _probation(texts, figures)
+    if topic.calc == "sick_leave":
+        return _medical_period(texts, figures)
     return _annual_leave(texts, figures, sub)
 
 
@@ -116,6 +120,31 @@ def _overtime(texts, figures: Figures):
     line = texts["result"].format(amount=calc.rounded(result.amount), working=result.working)
     only_plain = figures.workday_hours and not (figures.restday_hours or figures.holiday_hours)
     return "\n".join([line + (texts["assumed_workday"] if only_plain else ""), texts["next"]]), "calc", "overtime"
+
+
+def _probation(texts, figures: Figures):
+    if figures.contract_months is None:
+        return None
+    limit = calc.probation_limit(figures.contract_months)
+    contract = "无固定期限" if figures.contract_months >= calc.OPEN_ENDED else _service(figures.contract_months)
+    if not limit:
+        return "\n".join([texts["none"].format(contract=contract), texts["next"]]), "calc", "probation"
+    agreed = figures.probation_months
+    key = "limit" if agreed is None else "over" if agreed > limit else "within"
+    line = texts[key].format(contract=contract, limit=f"{limit:g}个月",
+                             agreed=_service(agreed) if agreed is not None else "")
+    return "\n".join([line, texts["next"]]), "calc", "probation"
+
+
+def _medical_period(texts, figures: Figures):
+    total, here = figures.total_years, figures.employer_years
+    if total is None and here is None:
+        return None
+    if total is None or here is None:
+        return texts["ask"], "ask", "medical_period"
+    months = calc.medical_period(max(total, here), here)
+    line = texts["result"].format(months=months, total=f"{max(total, here):g}年", here=f"{here:g}年")
+    return "\n".join([line, texts["next"]]), "calc", "medical_period"
 
 
 def _annual_leave(texts, figures: Figures, sub: Optional[Sub]):

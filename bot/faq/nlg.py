@@ -21,6 +21,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.faq import chooser
 from bot.faq.answers import AnswerStore
 from bot.faq.compose import compose
 from bot.faq.context import LOOKBACK, Turn, question_of
@@ -36,6 +37,10 @@ class FaqAnswerGenerator(TemplatedNaturalLanguageGenerator):
         settings = Settings.from_env()
         self._answers = AnswerStore(settings.faq_answers_file)  # re-read when an admin edits it
         self._average_wage = settings.average_monthly_wage
+        try:
+            chooser.warm(self._answers.current().topics.values())
+        except Exception:  # a broken examples file: choose() falls back to the cues, and logs it
+            logger.exception("FAQ sub-question chooser could not be trained at start-up")
 
     async def generate(self, utter_action: Text, tracker: DialogueStateTracker, output_channel: Text,
                        **kwargs: Any) -> Optional[Dict[Text, Any]]:

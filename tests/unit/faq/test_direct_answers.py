@@ -16,7 +16,9 @@ AVERAGE = 11761
 CASES = [
     # probation: length / pay / dismissal
     ("probation", "签了三年合同 试用期能定几个月", ("6个月",)),
-    ("probation", "一年的合同试用期三个月 这不超了吗", ("1个月",)),
+    # a one-year contract is "1年以上不满3年" (以上 includes the number): at most 2 months
+    ("probation", "一年的合同试用期三个月 这不超了吗", ("不合法",)),
+    ("probation", "签了五年的合同 试用期三个月 合法吗", ("没超",)),
     ("probation", "试用期工资只给八折 行不行", ("80%",)),
     ("probation", "试用期工资能比最低工资还低吗", ("80%", "最低工资")),
     ("probation", "试用期被辞退了 让我走人，能要赔偿吗", ("能要赔偿金",)),
@@ -81,6 +83,8 @@ CASES = [
     ("sick_leave", "病假扣全月工资", ("不能全扣",)),
     ("sick_leave", "生病住院 公司要辞退我", ("不能因病辞退",)),
     ("sick_leave", "医疗期有多长", ("3到24个月",)),
+    ("sick_leave", "参加工作十二年 在这家公司干了三年 医疗期有多长", ("6个月",)),
+    ("sick_leave", "工龄二十多年了 在本单位二十一年 生病能休多久", ("24个月",)),
     ("leaving_certificate", "不给开离职证明", ("必须给",)),
     ("leaving_certificate", "老板说不赔钱就不给离职证明", ("不能拿离职证明要挟",)),
     ("leaving_certificate", "离职了档案一直不给转", ("15天内",)),

@@ -82,3 +82,37 @@ def test_untaken_leave_pay_is_200_percent_on_top():
 def test_estimates_read_as_estimates():
     assert calc.rounded(40000) == "约4万元" and calc.rounded(1034.48) == "约1034元"
     assert calc.rounded(423396) == "约42.33万元"
+
+
+@pytest.mark.parametrize("text, contract, probation", [
+    ("签了两年合同 试用期给我定了半年", 24, 6), ("合同签一年", 12, None), ("三年的劳动合同", 36, None),
+    ("合同就签了半年 试用期最多多久", 6, None), ("一年的合同试用期三个月", 12, 3),
+    ("无固定期限合同试用期多长", calc.OPEN_ENDED, None), ("试用期3个月", None, 3),
+    ("合同签了99999999年 试用期定了100000个月", None, None), ("签了0年合同", None, None),
+])
+def test_contract_term_and_probation_agreed(text, contract, probation):
+    figures = read_figures(text)
+    assert (figures.contract_months, figures.probation_months) == (contract, probation)
+
+
+@pytest.mark.parametrize("contract_months, limit", [
+    (2, 0), (3, 1), (11, 1), (12, 2), (35, 2), (36, 6), (calc.OPEN_ENDED, 6),
+])
+def test_probation_limit_follows_article_19(contract_months, limit):
+    assert calc.probation_limit(contract_months) == limit
+
+
+@pytest.mark.parametrize("text, total, here", [
+    ("参加工作十二年 在这家公司干了三年", 12, 3), ("工龄8年，在本单位5年", 8, 5), ("在现在单位才两年半", None, 2.5),
+    ("总共工作了20年", 20, None), ("干了5年 月薪8000", None, None),
+])
+def test_years_of_work_and_years_here(text, total, here):
+    figures = read_figures(text)
+    assert (figures.total_years, figures.employer_years) == (total, here)
+
+
+@pytest.mark.parametrize("total, here, months", [
+    (5, 2, 3), (9, 5, 6), (15, 3, 6), (15, 5, 9), (12, 10, 12), (25, 15, 18), (30, 20, 24),
+])
+def test_medical_period_follows_article_3(total, here, months):
+    assert calc.medical_period(total, here) == months

@@ -28,7 +28,7 @@ def generate(events, action):
 
 def test_a_sub_question_is_answered_directly():
     response = generate([user("怀孕了公司逼我辞职", "women_protection")], "utter_faq/women_protection")
-    assert response["text"].startswith("别签。") and response["metadata"]["faq"]["sub"] == "pressure"
+    assert response["text"].startswith("别签，") and response["metadata"]["faq"]["sub"] == "pressure"
 
 
 def test_detail_follows_the_topic_of_the_conversation():
