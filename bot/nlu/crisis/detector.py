@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator, List, Optional, Tuple
 
+from bot.nlu.crisis.compositions import COMPOSED_RULES
 from bot.nlu.crisis.families import EXPLICIT, RULES, STRONG, Rule
 from bot.nlu.crisis.guards import excusing_frame, mask_intensifiers, story_frame, topic_frame
 from bot.nlu.crisis.views import views_of
@@ -53,6 +54,9 @@ class CrisisFinding:
         return "no crisis signal"
 
 
+# The word families first, then the compositions (a hit of either names the finding).
+ALL_RULES = RULES + COMPOSED_RULES
+
 # Every rule looks at most a few dozen characters around a word, so a long message is read in
 # overlapping windows: the cost stays linear in its length whatever it contains.
 WINDOW, OVERLAP = 300, 60
@@ -76,7 +80,7 @@ def _hits_in(masked: str, view: str) -> List[Tuple[Hit, str, Optional[str]]]:
     reason: a later clause can still be a crisis after a story that ended well."""
     parts = windows(masked)
     found = []
-    for rule in RULES:
+    for rule in ALL_RULES:
         first = None
         for start, end, words in _matches(rule, parts):
             why = story_frame(masked, start, end, rule.family)
