@@ -30,8 +30,9 @@ def test_other_messages_are_left_alone():
 
 
 def test_the_classifier_is_a_second_reader_below_the_fallback_threshold():
-    """No rule fires on this wording; the classifier's emergency reading of 0.40 still wins."""
-    text = "老板那边的人今天又来了 我们有点害怕"
+    """Neither the rules nor the learned reader fire on this wording; the classifier's emergency
+    reading of 0.40 still wins."""
+    text = "师傅 那个事你看着办吧"
     [message] = CrisisOverride().process([parsed(text, emergency=0.40)])
     assert message.get(INTENT) == {"name": "report_emergency", "confidence": 1.0}
     assert message.get("crisis")["family"] == "classifier" and "0.40" in message.get("crisis")["explanation"]

@@ -24,7 +24,7 @@ VICTIM = (TARGET + r"|监工|工长|班长|保安|那个(?:" + EMPLOYER + r")|�
           r"老婆|孩子|女儿|儿子|闺女|媳妇|爸|妈|家里人|家人")
 # A harm that is violence whoever says it: to wound, to kill, to burn or blow up, to take a hostage.
 # Slang and dialect verbs too: 嘎了他, 攮死, 刀了他, 做了他, 撂倒.
-_HURT = (r"捅|砍|剁|宰|废|做掉|弄残|打残|打废|打瘸|打断|弄死|整死|搞死|打死|掐死|杀|埋|扔|烧|炸|点|泼|推下去|推下楼|嘎|噶|攮|刀了|"
+_HURT = (r"捅|砍|剁|宰|废|做掉|弄残|打残|打废|打瘸|打断|弄死|整死|搞死|打死|掐死|(?<!自)杀|埋|扔|烧|炸|点|泼|推下去|推下楼|嘎|噶|攮|刀了|"
          r"做了|办了|干掉|撂倒|放倒|毒死|药死|撞死|锤死|削死|揍死|开瓢|砸死")
 # Verbs that mean to kill or maim whoever says them (not 烧/扔/点, which also serve dinner).
 _HURT_ALONE = r"嘎|噶|攮死|攮|刀了|做掉|干掉|撂倒|毒死|药死|撞死|锤死|砸死|开瓢|弄残|打残|捅死|砍死|掐死"
@@ -53,7 +53,7 @@ RESOLVE = (r"想好了|豁出去|大不了|不管后果|不计后果|不怕坐�
            r"(?:我|俺|老子)(?:就|要|非|去|会|得)|叫好了|找好了|喊好了|约好了")
 # Said after the harm, these own it (把他废了 说到做到); 我就… after it may be a take-back.
 _OWNED = r"说到做到|大不了|豁出去|不怕坐牢|坐牢也|进去也|不管后果|不计后果|我是认真的|不是开玩笑|没开玩笑"
-SAYS = r"说|放话|扬言|威胁|警告|吼|喊|撂下话|发来|发消息|打电话|骂|叫嚣"
+SAYS = r"(?<!小)说|放话|扬言|威胁|警告|吼|喊|撂下话|发来|发消息|打电话|骂|叫嚣"
 # Harm promised to the one spoken to.
 AGAINST_ME = (r"(?:让|叫|把|要|给|弄|找人|叫人)?(?:我|你|俺|我们|你们|我家|你家|我老婆|你老婆|我孩子|你孩子|我女儿|你女儿|"
               r"我儿子|你儿子|我家人|你家人|全家|家里人).{0,8}(?:" + SOFT_HARM + r"|小心(?:点)?(?:你|我)?(?:的)?(?:老婆|孩子|家|腿|命)|"
@@ -128,7 +128,7 @@ _COMPOSED = (
     (CONFINEMENT, "leaving refused", r"^(?!.*(?:" + QUITTING + r"|请假|休假|过年|放假|批))(?:.*?)(?:想|要)(?:回家|走|离开|出去).{0,4}"
                                      r"(?:他们|老板|工头|船老大|那帮人|中介)?(?:不让|不许|不准|不放)", EXPLICIT),
     (CONFINEMENT, "locked in and watched", near(r"(?:大门|门|院门|厂门|铁门|院子)(?:一直|都|从外面|整天|天天|24小时)?(?:锁着|上锁|锁上|上了锁|反锁|锁死)",
-                                                 r"出不去|看着|守着|狗|干活|不让|跑不|逃|保安|打手|不放", 20, either_order=True), STRONG),
+                                                 r"出不去|看着|守着|狗|干活|不让|跑不|逃|保安|打手|不放", 20, either_order=True), EXPLICIT),
 )
 
 COMPOSED_RULES: Tuple[Rule, ...] = tuple(Rule(family, name, re.compile(pattern), strength)

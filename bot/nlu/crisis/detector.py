@@ -13,7 +13,7 @@ from typing import Iterator, List, Optional, Tuple
 from bot.nlu.crisis.compositions import COMPOSED_RULES
 from bot.nlu.crisis.families import EXPLICIT, RULES, STRONG, Rule
 from bot.nlu.crisis.learned import THRESHOLD as LEARNED_THRESHOLD, crisis_probability
-from bot.nlu.crisis.guards import excusing_frame, mask_intensifiers, story_frame, topic_frame
+from bot.nlu.crisis.guards import excusing_frame, mask_intensifiers, story_frame, topic_frame, unanchored_frame
 from bot.nlu.crisis.views import views_of
 
 
@@ -128,7 +128,7 @@ def _learned_reading(plain: str, hits: List[Hit], excused: List[Tuple[Hit, str]]
     if probability < LEARNED_THRESHOLD:
         return
     hit = Hit(LEARNED, "char n-grams", f"p={probability:.2f}", "text")
-    frame = excusing_frame(mask_intensifiers(plain))
+    frame = unanchored_frame(mask_intensifiers(plain))
     if frame is None:
         hits.append(hit)
     else:

@@ -4,6 +4,7 @@ Rules generalise only as far as their word lists; a character n-gram model train
 and near misses picks up the texture of a threat or a plea (明天就是他的…, 门口有人守着…) from
 examples. It is trained when first used (a second or two, no stored model file) on:
 - `learned_examples.yml` next to this file: crises and hard negatives written for it;
+- `dev_cases.yml` next to it: the rules' own development cases, crises and hard negatives;
 - the project's NLU training data (`nlu_data/nlu/*.yml`): `report_emergency` examples as crises,
   every other intent as ordinary messages, so everyday questions stay calm.
 The detector asks it only when no rule fired, and counts its reading only where no framing
@@ -25,9 +26,10 @@ from bot.nlu.crisis.views import compact
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = Path(__file__).with_name("learned_examples.yml")
+DEV_CASES = Path(__file__).with_name("dev_cases.yml")
 NLU_DATA = ROOT / "nlu_data" / "nlu"
 EMERGENCY = "report_emergency"
-THRESHOLD = 0.7
+THRESHOLD = 0.8
 NGRAMS = (1, 3)
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _LOCK = threading.Lock()
@@ -37,6 +39,10 @@ def training_examples() -> List[Tuple[str, int]]:
     """(text, 1 for a crisis / 0 for calm) from the examples file and the NLU training data."""
     written = yaml.safe_load(EXAMPLES.read_text(encoding="utf-8"))
     examples = [(case["text"], 1) for case in written["crisis"]] + [(case["text"], 0) for case in written["calm"]]
+    cases = yaml.safe_load(DEV_CASES.read_text(encoding="utf-8"))
+    examples += [(text, 1) for texts in cases["crisis_by_family"].values() for text in texts]
+    examples += [(text, 1) for text in cases["more_crisis"]]
+    examples += [(text, 0) for text in cases["hard_negatives"] + cases["more_hard_negatives"]]
     for path in sorted(NLU_DATA.glob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
             if "intent" not in block:
