@@ -33,6 +33,13 @@ CRISIS_KEY = "crisis"  # family, rules and evidence: why this message raised an 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class CrisisOverride(StatelessComponent):
+    @classmethod
+    def create(cls, *args, **kwargs) -> "CrisisOverride":
+        # Train the detector's learned reader and load its dictionaries with the model, not
+        # during the first worker's message (a few seconds, more than WeChat waits).
+        detect("预热")
+        return super().create(*args, **kwargs)
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             finding = detect(message.get(TEXT))

@@ -40,7 +40,7 @@ LEGAL_QUESTION = re.compile(
     r"算不算|工伤|职业病|担责|产假|陪产假|休假|年假|住院期间|补贴|津贴|加班费|要我们赔|让我们赔|赔钱|病假|请假|调岗|算不算工伤|能算|怎么赔|赔多少|赔偿|补偿|待遇|补助|抚恤|丧葬|工亡|因工死亡|死亡赔偿|认定|鉴定|"
     r"违法吗|犯法吗|合法吗|违法不|犯法不|违不违法|犯不犯法|判几年|判刑|判了|验伤|会被抓|会坐牢|拘留|负责任|谁负责|谁来赔|谁赔|"
     r"报销|保险|理赔|能赔|可以赔|怎么算|怎么处理|流程|申请|起诉|仲裁|打官司|法律|责任|条例|规定|标准|医药费|医疗费|"
-    r"误工|伤残|住院费|停工留薪|资质|许可证|资格证|上岗证|操作证"
+    r"误工|伤残|住院费|停工留薪|赔吗|要赔|负责吗|管不管|资质|许可证|资格证|上岗证|操作证"
 )
 PAST = re.compile(
     r"(?:有|发生|晕倒|困|受|出|经历|试|遇到|得|犯|杀|跳|死|晕|倒|摔|伤|打|关|堵|闹)过(?!去|来)|过一次|[0-9]{4}年|那件事|那次事|那事|去年|前年|上个月|上月|上周|上星期|上礼拜|上次|那次|以前|之前|曾经|当年|当时|那年|年前|早年|小时候|"
@@ -103,18 +103,28 @@ LEISURE = re.compile(r"团建|春游|秋游|旅游|旅行|郊游|聚餐|聚会|�
                      r"看电影|唱歌|k歌|吃饭|喝酒|过生日|婚礼|喜酒|拜年|逛街|购物")
 
 
+# The lawful ways of pressing a claim: a plan that names one is a complaint, not a drastic act.
+LAWFUL = re.compile(r"投诉|仲裁|劳动局|劳动监察|监察大队|人社局|人社|法院|起诉|告他|告到|律师|法律援助|工会|12351|12345|"
+                    r"代表|谈判|协商|调解|递材料|交材料|反映情况|信访|维权")
+
+
 def unanchored_frame(text: str) -> Optional[str]:
     """Why a reading with no words to point at (the learned reader's) is not a crisis now, or None.
 
     Stricter than `excusing_frame`: only a present danger (还在门口, 正在, 刚刚, 救命) overrides
-    the framing, since a plan word such as 现在/明天 says nothing about the words that alarmed it.
+    the framing, since a plan word such as 现在/明天/我就 says nothing about what alarmed it; and a
+    lawful way (仲裁, 劳动局, 派代表去谈) or an outing explains a crowd or a plan.
     """
     if PRESENT_DANGER.search(text):
         return None
-    leisure = LEISURE.search(text)
-    if leisure:
-        return f"an outing or an errand: {leisure.group(0)}"
-    return excusing_frame(text.replace("现在", "__"))
+    frames = (("an outing or an errand", LEISURE), ("a lawful way", LAWFUL), ("legal question", LEGAL_QUESTION),
+              ("at work, as a job", AS_A_JOB), ("past", PAST), ("reported", REPORTED), ("hypothetical", HYPOTHETICAL),
+              ("taken back", TAKEN_BACK))
+    for name, pattern in frames:
+        match = pattern.search(text)
+        if match:
+            return f"{name}: {match.group(0)}"
+    return None
 
 
 # --- story frames: where in the message the signal sits ------------------------------------
