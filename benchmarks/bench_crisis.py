@@ -24,7 +24,7 @@ from typing import Dict, List
 
 import yaml
 
-from bot.nlu.crisis import detect
+from bot.nlu.crisis import detect, framing
 from bot.nlu.crisis_override import CLASSIFIER_THRESHOLD, EMERGENCY
 from bot.rasa_server import newest_model
 
@@ -62,6 +62,7 @@ async def read_all(agent, cases: List[dict]) -> None:
         parsed = await agent.parse_message(case["text"])
         case["rules"] = detect(case["text"], learned=False).is_crisis
         case["detector"] = detect(case["text"]).is_crisis
+        case["framed"] = framing(case["text"]) is not None  # CrisisOverride then ignores the classifier
         case["end_to_end"] = parsed["intent"]["name"] == EMERGENCY
         case["layer"] = (parsed.get("crisis") or {}).get("family")
         # The classifier's own reading (CrisisOverride keeps it when it overrides the ranking).
@@ -69,6 +70,11 @@ async def read_all(agent, cases: List[dict]) -> None:
         crisis = parsed.get("crisis") or {}
         case["emergency_confidence"] = crisis.get("classifier_confidence", max(
             (r["confidence"] for r in ranking if r["name"] == EMERGENCY), default=0.0))
+
+
+def _alarm(case: dict, threshold: float) -> bool:
+    """What CrisisOverride would decide with the classifier threshold at `threshold`."""
+    return case["detector"] or (case["emergency_confidence"] >= threshold and not case["framed"])
 
 
 def summary(cases: List[dict]) -> dict:
@@ -89,9 +95,8 @@ def summary(cases: List[dict]) -> dict:
     # What the dialogue would get at other thresholds: the detector, or the classifier at >= t
     # (its top intent being the emergency is among these: its confidence is then the highest).
     result["classifier_threshold_sweep"] = {
-        str(t): {"recall": round(sum(1 for c in crises if c["detector"] or c["emergency_confidence"] >= t) / len(crises), 3)
-                 if crises else None,
-                 "false_alarms": sum(1 for c in others if c["detector"] or c["emergency_confidence"] >= t)}
+        str(t): {"recall": round(sum(1 for c in crises if _alarm(c, t)) / len(crises), 3) if crises else None,
+                 "false_alarms": sum(1 for c in others if _alarm(c, t))}
         for t in (*THRESHOLDS, 0.7, 0.9)}
     return result
 

@@ -38,3 +38,13 @@ def test_the_classifier_is_a_second_reader_below_the_fallback_threshold():
     assert message.get("crisis")["family"] == "classifier" and "0.40" in message.get("crisis")["explanation"]
     [quiet] = CrisisOverride().process([parsed(text, emergency=0.29)])
     assert quiet.get(INTENT) == FALLBACK and quiet.get("crisis") is None
+
+
+def test_the_classifiers_reading_gives_way_to_a_film_or_a_settled_story():
+    """Its reading points at no words: a framing excuses it, as it excuses the learned reader."""
+    for text in ("昨晚追的那部剧里 师傅说那个事你看着办吧", "上个月那事已经调解了 师傅说那个事你看着办吧"):
+        [message] = CrisisOverride().process([parsed(text, emergency=0.60)])
+        assert message.get(INTENT) == FALLBACK and message.get("crisis") is None, text
+    # Danger present (正在) outweighs the framing: the classifier's reading stands.
+    [danger] = CrisisOverride().process([parsed("电视剧不看了 那几个人正在楼下 师傅你看着办吧", emergency=0.60)])
+    assert danger.get(INTENT)["name"] == "report_emergency" and danger.get("crisis")["family"] == "classifier"

@@ -135,6 +135,14 @@ def _learned_reading(plain: str, hits: List[Hit], excused: List[Tuple[Hit, str]]
         excused.append((hit, frame))
 
 
+def framing(text: Optional[str]) -> Optional[str]:
+    """Why a reading that points at no words (a classifier's) is not a crisis now — a film, the
+    news, a past or settled story, a legal question, a lawful plan, an outing — or None."""
+    if not text or not text.strip():
+        return None
+    return unanchored_frame(mask_intensifiers(views_of(text).compact))
+
+
 def is_crisis(text: Optional[str]) -> bool:
     return detect(text).is_crisis
 
