@@ -46,5 +46,5 @@ def test_the_classifiers_reading_gives_way_to_a_film_or_a_settled_story():
         [message] = CrisisOverride().process([parsed(text, emergency=0.60)])
         assert message.get(INTENT) == FALLBACK and message.get("crisis") is None, text
     # Danger present (正在) outweighs the framing: the classifier's reading stands.
-    [danger] = CrisisOverride().process([parsed("电视剧不看了 那几个人正在楼下 师傅你看着办吧", emergency=0.60)])
+    [danger] = CrisisOverride().process([parsed("电视剧不看了 我正在路上 那个事你看着办吧", emergency=0.60)])
     assert danger.get(INTENT)["name"] == "report_emergency" and danger.get("crisis")["family"] == "classifier"
