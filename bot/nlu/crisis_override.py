@@ -16,6 +16,8 @@ with no false alarm on the 1,073 non-emergency held-out messages.
 The classifier's reading points at no words, so it gives way, like the detector's learned
 reader, to a framing (`bot.nlu.crisis.framing`: a film, the news, a settled story, a legal
 question, a lawful plan) unless danger is present: most of its false alarms were of that kind.
+When the classifier itself put the emergency first on such a message, the next intent of its
+ranking is taken instead (the ranking is kept as it was).
 """
 from __future__ import annotations
 
@@ -51,12 +53,27 @@ class CrisisOverride(StatelessComponent):
                 self._override(message, finding.evidence, {"family": finding.family, "families": finding.families,
                                                            "explanation": finding.explain(),
                                                            "classifier_confidence": confidence})
-            elif confidence >= CLASSIFIER_THRESHOLD and framing(message.get(TEXT)) is None:
-                self._override(message, [], {"family": "classifier", "families": ["classifier"],
-                                             "explanation": f"classifier: {EMERGENCY} {confidence:.2f}; "
-                                                            f"{finding.explain()}",
-                                             "classifier_confidence": confidence})
+            elif confidence >= CLASSIFIER_THRESHOLD:
+                if framing(message.get(TEXT)) is None:
+                    self._override(message, [], {"family": "classifier", "families": ["classifier"],
+                                                 "explanation": f"classifier: {EMERGENCY} {confidence:.2f}; "
+                                                                f"{finding.explain()}",
+                                                 "classifier_confidence": confidence})
+                else:
+                    self._demote(message)
         return messages
+
+    @staticmethod
+    def _demote(message: Message) -> None:
+        """A framed message (the news, a film, a settled story) the classifier alone put first as an
+        emergency gets its next reading instead: the same framing excuses the detector's words."""
+        intent = message.get(INTENT) or {}
+        if intent.get(INTENT_NAME_KEY) != EMERGENCY:
+            return
+        others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != EMERGENCY]
+        if others:
+            message.set(INTENT, {INTENT_NAME_KEY: others[0][INTENT_NAME_KEY], "confidence": others[0].get("confidence")},
+                        add_to_output=True)
 
     @staticmethod
     def _override(message: Message, evidence: List[str], crisis: dict) -> None:

@@ -48,3 +48,11 @@ def test_the_classifiers_reading_gives_way_to_a_film_or_a_settled_story():
     # Danger present (正在) outweighs the framing: the classifier's reading stands.
     [danger] = CrisisOverride().process([parsed("电视剧不看了 我正在路上 那个事你看着办吧", emergency=0.60)])
     assert danger.get(INTENT)["name"] == "report_emergency" and danger.get("crisis")["family"] == "classifier"
+
+
+def test_a_framed_message_the_classifier_alone_put_first_gets_its_next_reading():
+    message = Message({TEXT: "昨晚追的那部剧里 师傅说那个事你看着办吧"})
+    message.set(INTENT, {"name": "report_emergency", "confidence": 0.70})
+    message.set(INTENT_RANKING_KEY, [{"name": "report_emergency", "confidence": 0.70}, {"name": "faq", "confidence": 0.20}])
+    [message] = CrisisOverride().process([message])
+    assert message.get(INTENT) == {"name": "faq", "confidence": 0.20} and message.get("crisis") is None
