@@ -104,8 +104,10 @@ LEISURE = re.compile(r"团建|春游|秋游|旅游|旅行|郊游|聚餐|聚会|�
 
 
 # The lawful ways of pressing a claim: a plan that names one is a complaint, not a drastic act.
-LAWFUL = re.compile(r"投诉|仲裁|劳动局|劳动监察|监察大队|人社局|人社|法院|起诉|告他|告到|律师|法律援助|工会|12351|12345|"
-                    r"代表|谈判|协商|调解|递材料|交材料|反映情况|信访|维权")
+LAWFUL = re.compile(r"投诉|仲裁|劳动局|劳动监察|监察大队|人社局|人社|法院|起诉|告(?:他|到|得|倒|垮|上法庭)|律师|法律援助|工会|"
+                    r"12351|12345|代表|谈判|协商|调解|递材料|交材料|反映情况|信访|维权|证据|录音|录了音")
+# Laughter or a game: a reading with no words to point at is then a joke or play.
+PLAYING = re.compile(r"哈哈|嘿嘿|hhh|233|我的世界|王者|吃鸡|原神|英雄联盟|lol|手游|网游|副本|开黑")
 
 
 def unanchored_frame(text: str) -> Optional[str]:
@@ -117,7 +119,7 @@ def unanchored_frame(text: str) -> Optional[str]:
     """
     if PRESENT_DANGER.search(text):
         return None
-    frames = (("an outing or an errand", LEISURE), ("a lawful way", LAWFUL), ("legal question", LEGAL_QUESTION),
+    frames = (("an outing or an errand", LEISURE), ("a lawful way", LAWFUL), ("a joke or a game", PLAYING), ("legal question", LEGAL_QUESTION),
               ("at work, as a job", AS_A_JOB), ("past", PAST), ("reported", REPORTED), ("hypothetical", HYPOTHETICAL),
               ("taken back", TAKEN_BACK))
     for name, pattern in frames:
