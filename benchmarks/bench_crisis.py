@@ -2,7 +2,9 @@
 
 On every crisis set under tests/nlu (crisis.yml, and the independent crisis_fresh_dev/test.yml
 written from the spec only), and on the non-emergency messages of both held-out sets:
-- rules: the detector alone (bot/nlu/crisis), as the actions and the channel use it;
+- rules: the detector's rules alone (bot/nlu/crisis, `learned=False`);
+- detector: the rules, then the learned reader when no rule fires — as the actions, the
+  channel and CrisisOverride use it;
 - end to end: the served model's NLU pipeline (the classifier, the fallback, then
   CrisisOverride: the rules, or the classifier's emergency reading of at least
   CLASSIFIER_THRESHOLD) — what the dialogue actually receives.
@@ -15,13 +17,14 @@ import asyncio
 import json
 import re
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Dict, List
 
 import yaml
 
-from bot.nlu.crisis import detect
+from bot.nlu.crisis import detect, framing
 from bot.nlu.crisis_override import CLASSIFIER_THRESHOLD, EMERGENCY
 from bot.rasa_server import newest_model
 
@@ -57,7 +60,9 @@ def everyday_messages() -> List[dict]:
 async def read_all(agent, cases: List[dict]) -> None:
     for case in cases:
         parsed = await agent.parse_message(case["text"])
-        case["rules"] = detect(case["text"]).is_crisis
+        case["rules"] = detect(case["text"], learned=False).is_crisis
+        case["detector"] = detect(case["text"]).is_crisis
+        case["framed"] = framing(case["text"]) is not None  # CrisisOverride then ignores the classifier
         case["end_to_end"] = parsed["intent"]["name"] == EMERGENCY
         case["layer"] = (parsed.get("crisis") or {}).get("family")
         # The classifier's own reading (CrisisOverride keeps it when it overrides the ranking).
@@ -67,11 +72,16 @@ async def read_all(agent, cases: List[dict]) -> None:
             (r["confidence"] for r in ranking if r["name"] == EMERGENCY), default=0.0))
 
 
+def _alarm(case: dict, threshold: float) -> bool:
+    """What CrisisOverride would decide with the classifier threshold at `threshold`."""
+    return case["detector"] or (case["emergency_confidence"] >= threshold and not case["framed"])
+
+
 def summary(cases: List[dict]) -> dict:
     crises = [c for c in cases if c["crisis"]]
     others = [c for c in cases if not c["crisis"]]
     result = {"crises": len(crises), "non_crises": len(others)}
-    for layer in ("rules", "end_to_end"):
+    for layer in ("rules", "detector", "end_to_end"):
         missed = [c for c in crises if not c[layer]]
         alarms = [c for c in others if c[layer]]
         result[layer] = {
@@ -80,15 +90,30 @@ def summary(cases: List[dict]) -> dict:
             "missed_by_kind": dict(Counter(c["kind"] for c in missed)),
             "false_alarms_by_kind": dict(Counter(c["kind"] for c in alarms)),
         }
-    result["caught_by_classifier_only"] = sum(1 for c in crises if c["end_to_end"] and not c["rules"])
-    # What the dialogue would get at other thresholds: the rules, or the classifier at >= t
+    result["caught_by_learned_reader_only"] = sum(1 for c in crises if c["detector"] and not c["rules"])
+    result["caught_by_classifier_only"] = sum(1 for c in crises if c["end_to_end"] and not c["detector"])
+    # What the dialogue would get at other thresholds: the detector, or the classifier at >= t
     # (its top intent being the emergency is among these: its confidence is then the highest).
     result["classifier_threshold_sweep"] = {
-        str(t): {"recall": round(sum(1 for c in crises if c["rules"] or c["emergency_confidence"] >= t) / len(crises), 3)
-                 if crises else None,
-                 "false_alarms": sum(1 for c in others if c["rules"] or c["emergency_confidence"] >= t)}
+        str(t): {"recall": round(sum(1 for c in crises if _alarm(c, t)) / len(crises), 3) if crises else None,
+                 "false_alarms": sum(1 for c in others if _alarm(c, t))}
         for t in (*THRESHOLDS, 0.7, 0.9)}
     return result
+
+
+def detect_cost(texts: List[str]) -> dict:
+    """Milliseconds per detect() call, rules alone and with the learned reader (trained already)."""
+    cost = {}
+    for name, learned in (("rules", False), ("rules_and_learned", True)):
+        times = []
+        for text in texts:
+            start = time.perf_counter()
+            detect(text, learned=learned)
+            times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        cost[name] = {"mean": round(sum(times) / len(times), 2), "p95": round(times[int(len(times) * 0.95)], 2),
+                      "max": round(times[-1], 2), "messages": len(times)}
+    return cost
 
 
 async def main() -> int:
@@ -105,8 +130,12 @@ async def main() -> int:
         report["sets"][name] = summary(cases)
         line = report["sets"][name]
         print(f"{name}: rules recall {line['rules']['recall']} false alarms {line['rules']['false_alarms']}/"
-              f"{line['non_crises']}; end to end recall {line['end_to_end']['recall']} false alarms "
+              f"{line['non_crises']}; rules+learned recall {line['detector']['recall']} false alarms "
+              f"{line['detector']['false_alarms']}/{line['non_crises']}; end to end recall {line['end_to_end']['recall']} false alarms "
               f"{line['end_to_end']['false_alarms']}/{line['non_crises']}")
+    report["detect_cost_ms"] = detect_cost([c["text"] for cases in crisis_sets().values() for c in cases] +
+                                           [c["text"] for c in everyday_messages()])
+    print(f"detect() per message: {report['detect_cost_ms']}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "crisis_fresh.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

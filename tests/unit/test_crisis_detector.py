@@ -12,14 +12,14 @@ DEV_CRISIS = [(family, text) for family, texts in CRISIS.items() for text in tex
 
 @pytest.mark.parametrize("family, text", DEV_CRISIS)
 def test_each_family_is_recognised_and_named(family, text):
-    finding = detect(text)
+    finding = detect(text, learned=False)  # the rules themselves: the learned reader trains on these
     assert finding.is_crisis, text
     assert family in finding.families, finding.explain()
 
 
 @pytest.mark.parametrize("text", MORE_CRISIS)
 def test_further_indirect_wordings_are_crises(text):
-    assert detect(text).is_crisis, text
+    assert detect(text, learned=False).is_crisis, text
 
 
 @pytest.mark.parametrize("text", HARD_NEGATIVES + MORE_HARD_NEGATIVES)

@@ -30,10 +30,29 @@ def test_other_messages_are_left_alone():
 
 
 def test_the_classifier_is_a_second_reader_below_the_fallback_threshold():
-    """No rule fires on this wording; the classifier's emergency reading of 0.40 still wins."""
-    text = "老板那边的人今天又来了 我们有点害怕"
+    """Neither the rules nor the learned reader fire on this wording; the classifier's emergency
+    reading of 0.40 still wins."""
+    text = "师傅 那个事你看着办吧"
     [message] = CrisisOverride().process([parsed(text, emergency=0.40)])
     assert message.get(INTENT) == {"name": "report_emergency", "confidence": 1.0}
     assert message.get("crisis")["family"] == "classifier" and "0.40" in message.get("crisis")["explanation"]
     [quiet] = CrisisOverride().process([parsed(text, emergency=0.29)])
     assert quiet.get(INTENT) == FALLBACK and quiet.get("crisis") is None
+
+
+def test_the_classifiers_reading_gives_way_to_a_film_or_a_settled_story():
+    """Its reading points at no words: a framing excuses it, as it excuses the learned reader."""
+    for text in ("昨晚追的那部剧里 师傅说那个事你看着办吧", "上个月那事已经调解了 师傅说那个事你看着办吧"):
+        [message] = CrisisOverride().process([parsed(text, emergency=0.60)])
+        assert message.get(INTENT) == FALLBACK and message.get("crisis") is None, text
+    # Danger present (正在) outweighs the framing: the classifier's reading stands.
+    [danger] = CrisisOverride().process([parsed("电视剧不看了 我正在路上 那个事你看着办吧", emergency=0.60)])
+    assert danger.get(INTENT)["name"] == "report_emergency" and danger.get("crisis")["family"] == "classifier"
+
+
+def test_a_framed_message_the_classifier_alone_put_first_gets_its_next_reading():
+    message = Message({TEXT: "昨晚追的那部剧里 师傅说那个事你看着办吧"})
+    message.set(INTENT, {"name": "report_emergency", "confidence": 0.70})
+    message.set(INTENT_RANKING_KEY, [{"name": "report_emergency", "confidence": 0.70}, {"name": "faq", "confidence": 0.20}])
+    [message] = CrisisOverride().process([message])
+    assert message.get(INTENT) == {"name": "faq", "confidence": 0.20} and message.get("crisis") is None

@@ -4,6 +4,6 @@ No Rasa imports: the NLU component (`bot/nlu/crisis_override.py`), the actions a
 benchmarks all call `detect()` on the raw text, so a crisis is recognised the same way
 whichever layer looks at the message first.
 """
-from bot.nlu.crisis.detector import CrisisFinding, Hit, detect, is_crisis
+from bot.nlu.crisis.detector import CrisisFinding, Hit, detect, framing, is_crisis
 
-__all__ = ["CrisisFinding", "Hit", "detect", "is_crisis"]
+__all__ = ["CrisisFinding", "Hit", "detect", "framing", "is_crisis"]

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator, List, Optional, Tuple
 
+from bot.nlu.crisis.compositions import COMPOSED_RULES
 from bot.nlu.crisis.families import EXPLICIT, RULES, STRONG, Rule
-from bot.nlu.crisis.guards import excusing_frame, mask_intensifiers, story_frame, topic_frame
+from bot.nlu.crisis.learned import THRESHOLD as LEARNED_THRESHOLD, crisis_probability
+from bot.nlu.crisis.guards import excusing_frame, mask_intensifiers, story_frame, topic_frame, unanchored_frame
 from bot.nlu.crisis.views import views_of
 
 
@@ -53,6 +55,9 @@ class CrisisFinding:
         return "no crisis signal"
 
 
+# The word families first, then the compositions (a hit of either names the finding).
+ALL_RULES = RULES + COMPOSED_RULES
+
 # Every rule looks at most a few dozen characters around a word, so a long message is read in
 # overlapping windows: the cost stays linear in its length whatever it contains.
 WINDOW, OVERLAP = 300, 60
@@ -76,7 +81,7 @@ def _hits_in(masked: str, view: str) -> List[Tuple[Hit, str, Optional[str]]]:
     reason: a later clause can still be a crisis after a story that ended well."""
     parts = windows(masked)
     found = []
-    for rule in RULES:
+    for rule in ALL_RULES:
         first = None
         for start, end, words in _matches(rule, parts):
             why = story_frame(masked, start, end, rule.family)
@@ -89,8 +94,9 @@ def _hits_in(masked: str, view: str) -> List[Tuple[Hit, str, Optional[str]]]:
     return found
 
 
-def detect(text: Optional[str]) -> CrisisFinding:
-    """The crisis signals in `text`: explicit words, composed patterns, guards applied."""
+def detect(text: Optional[str], learned: bool = True) -> CrisisFinding:
+    """The crisis signals in `text`: explicit words, composed patterns, guards applied; when no
+    rule fires, the learned reader's (`learned=False`: the rules alone, for measuring them)."""
     if not text or not text.strip():
         return CrisisFinding()
     views = views_of(text)
@@ -110,8 +116,31 @@ def detect(text: Optional[str]) -> CrisisFinding:
                 seen.add((hit.family, hit.rule))
             else:
                 excused.append((hit, frame))
+    if not hits and learned:
+        _learned_reading(views.compact, hits, excused)
     hits.sort(key=lambda h: _FAMILY_ORDER.index(h.family))
     return CrisisFinding(tuple(hits), tuple(excused) if not hits else ())
+
+
+def _learned_reading(plain: str, hits: List[Hit], excused: List[Tuple[Hit, str]]) -> None:
+    """The learned reader's verdict, as a guarded hit: a framing excuses it as it would a rule."""
+    probability = crisis_probability(plain)
+    if probability < LEARNED_THRESHOLD:
+        return
+    hit = Hit(LEARNED, "char n-grams", f"p={probability:.2f}", "text")
+    frame = unanchored_frame(mask_intensifiers(plain))
+    if frame is None:
+        hits.append(hit)
+    else:
+        excused.append((hit, frame))
+
+
+def framing(text: Optional[str]) -> Optional[str]:
+    """Why a reading that points at no words (a classifier's) is not a crisis now — a film, the
+    news, a past or settled story, a legal question, a lawful plan, an outing — or None."""
+    if not text or not text.strip():
+        return None
+    return unanchored_frame(mask_intensifiers(views_of(text).compact))
 
 
 def is_crisis(text: Optional[str]) -> bool:
@@ -119,4 +148,5 @@ def is_crisis(text: Optional[str]) -> bool:
 
 
 # When several families match, the first in this order names the finding.
-_FAMILY_ORDER = ["self_harm", "violence", "confinement", "accident", "medical", "group_action", "distress_call"]
+LEARNED = "learned"  # no rule fired; the learned reader did (bot/nlu/crisis/learned.py)
+_FAMILY_ORDER = ["self_harm", "violence", "confinement", "accident", "medical", "group_action", "distress_call", LEARNED]

@@ -29,7 +29,7 @@ INTENSIFIERS = re.compile(
     r"|死不(?:认账|承认|给|还|松口|讲理|要脸|悔改|认|开口|改)"
     r"|拿命(?:换钱|换来|挣|赚|在拼|在干)|血汗|流血流汗|流汗又流血|卖命|拼(?:了)?老命|(?:累|加班|加|干|做|忙|熬|气)(?:到|得)(?:我)?(?:都)?(?:快)?吐血|拼命(?:干|工作|加班|挣|赚|攒|学|跑|打工|上班|做)"
     r"|死亡|死者|死因|致死|死刑|死缓|(?:搞|整|玩|坑)死(?:我|人|我们)了"
-    r"|(?:气|急|累|吓|笑|烦)(?:得|的)?(?:我)?(?:都)?(?:要|快|差点)?(?:吐血|晕过去|晕倒|晕|昏过去|炸了|爆炸)"
+    r"|(?:气|急|累|吓|笑|烦|热|闷|吵|忙|晒)(?:得|的)?(?:我)?(?:都)?(?:要|快|差点)?(?:吐血|晕过去|晕倒|晕|昏过去|炸了|爆炸)"
     r"|(?:脑袋|头|脑子|肺|心态|群|手机|朋友圈|肚子)(?:都)?(?:要|快)?(?:炸了|爆了)|爆炸性|想死的心都有|(?:扛|干|累|做|熬|忙|加班|搬|站|写)(?:到|得)(?:我)?(?:都)?(?:快)?想死|压力.{0,4}喘不过气|(?:压|憋|累|逼)得.{0,2}喘不过气|要人命|要了老命|要命了|天(?:都)?(?:要)?塌(?:了|下来)|夹在中间|(?:得|到)让人(?:都)?想(?:死|跳楼|自杀|撞墙)"
     r"|(?:不会|没有|没想过|从没|并不是|不是要|并没有)(?:去)?(?:自杀|轻生|跳楼|寻死|想不开|做傻事|一了百了)"
     r"|(?:自杀|轻生|跳楼|寻死|一了百了|想不开|想死)的(?:想法|念头).{0,2}(?:没有|没|不会有)"
@@ -40,7 +40,7 @@ LEGAL_QUESTION = re.compile(
     r"算不算|工伤|职业病|担责|产假|陪产假|休假|年假|住院期间|补贴|津贴|加班费|要我们赔|让我们赔|赔钱|病假|请假|调岗|算不算工伤|能算|怎么赔|赔多少|赔偿|补偿|待遇|补助|抚恤|丧葬|工亡|因工死亡|死亡赔偿|认定|鉴定|"
     r"违法吗|犯法吗|合法吗|违法不|犯法不|违不违法|犯不犯法|判几年|判刑|判了|验伤|会被抓|会坐牢|拘留|负责任|谁负责|谁来赔|谁赔|"
     r"报销|保险|理赔|能赔|可以赔|怎么算|怎么处理|流程|申请|起诉|仲裁|打官司|法律|责任|条例|规定|标准|医药费|医疗费|"
-    r"误工|伤残|住院费|停工留薪"
+    r"误工|伤残|住院费|停工留薪|赔吗|要赔|负责吗|管不管|资质|许可证|资格证|上岗证|操作证"
 )
 PAST = re.compile(
     r"(?:有|发生|晕倒|困|受|出|经历|试|遇到|得|犯|杀|跳|死|晕|倒|摔|伤|打|关|堵|闹)过(?!去|来)|过一次|[0-9]{4}年|那件事|那次事|那事|去年|前年|上个月|上月|上周|上星期|上礼拜|上次|那次|以前|之前|曾经|当年|当时|那年|年前|早年|小时候|"
@@ -92,6 +92,37 @@ def excusing_frame(text: str, legal: bool = True) -> Optional[str]:
     frames = (("legal question", LEGAL_QUESTION), ("at work, as a job", AS_A_JOB), ("past", PAST), ("reported", REPORTED),
               ("hypothetical", HYPOTHETICAL), ("taken back", TAKEN_BACK))
     for name, pattern in frames[0 if legal else 1:]:
+        match = pattern.search(text)
+        if match:
+            return f"{name}: {match.group(0)}"
+    return None
+
+
+# A trip or a gathering for pleasure or routine: a crowd and a bus are then an outing.
+LEISURE = re.compile(r"团建|春游|秋游|旅游|旅行|郊游|聚餐|聚会|烧烤|爬山|农家乐|公园|游乐|年会|联欢|体检|参观|培训|"
+                     r"看电影|唱歌|k歌|吃饭|喝酒|过生日|婚礼|喜酒|拜年|逛街|购物")
+
+
+# The lawful ways of pressing a claim: a plan that names one is a complaint, not a drastic act.
+LAWFUL = re.compile(r"投诉|仲裁|劳动局|劳动监察|监察大队|人社局|人社|法院|起诉|告(?:他|到|得|倒|垮|上法庭)|律师|法律援助|工会|"
+                    r"12351|12345|代表|谈判|协商|调解|递材料|交材料|反映情况|信访|维权|证据|录音|录了音")
+# Laughter or a game: a reading with no words to point at is then a joke or play.
+PLAYING = re.compile(r"哈哈|嘿嘿|hhh|233|我的世界|王者|吃鸡|原神|英雄联盟|lol|手游|网游|副本|开黑")
+
+
+def unanchored_frame(text: str) -> Optional[str]:
+    """Why a reading with no words to point at (the learned reader's) is not a crisis now, or None.
+
+    Stricter than `excusing_frame`: only a present danger (还在门口, 正在, 刚刚, 救命) overrides
+    the framing, since a plan word such as 现在/明天/我就 says nothing about what alarmed it; and a
+    lawful way (仲裁, 劳动局, 派代表去谈) or an outing explains a crowd or a plan.
+    """
+    if PRESENT_DANGER.search(text):
+        return None
+    frames = (("an outing or an errand", LEISURE), ("a lawful way", LAWFUL), ("a joke or a game", PLAYING), ("legal question", LEGAL_QUESTION),
+              ("at work, as a job", AS_A_JOB), ("past", PAST), ("reported", REPORTED), ("hypothetical", HYPOTHETICAL),
+              ("taken back", TAKEN_BACK))
+    for name, pattern in frames:
         match = pattern.search(text)
         if match:
             return f"{name}: {match.group(0)}"

@@ -48,9 +48,15 @@ class Views:
         return tuple(forms)
 
 
+# Emoji that stand for a weapon or blood (老板再不给钱 🔪) are read as the word; the rest go.
+_EMOJI_WORDS = {"🔪": "刀", "🗡": "刀", "🪓": "斧头", "🔫": "枪", "💣": "炸弹", "🧨": "炸药", "🩸": "血", "⚰": "棺材"}
+_EMOJI = re.compile("|".join(map(re.escape, _EMOJI_WORDS)))
+
+
 def compact(text: str) -> str:
     """Simplified, half-width, lower case, with spaces, punctuation and emoji removed."""
-    folded = unicodedata.normalize("NFKC", normalize(_INVISIBLE.sub("", text or ""))).lower()
+    worded = _EMOJI.sub(lambda m: _EMOJI_WORDS[m.group(0)], text or "")
+    folded = unicodedata.normalize("NFKC", normalize(_INVISIBLE.sub("", worded))).lower()
     return _SEPARATORS.sub("", folded)
 
 
