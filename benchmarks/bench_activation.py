@@ -14,15 +14,15 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import re
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import List, Tuple
+from typing import List
 
 from redis.asyncio import Redis
 
+from benchmarks.activation_log import phases
 from benchmarks.bench_retrain import latencies, turn
 from benchmarks.wechat_workers import RESULTS, private_stack
 from bot.models_registry.bootstrap import _place
@@ -36,7 +36,6 @@ TOKEN = "bench-activation-token-0123456789"
 TEXTS = ["年假有几天", "加班费怎么算", "老板欠了两个月工资怎么办", "你好"]
 REST_SECONDS = 20
 SWITCH_TIMEOUT = 600
-PHASES = re.compile(r"Model \S+ \(model_id (\S+)\) now served: download ([\d.]+) s, load and warm-up ([\d.]+) s")
 
 
 class Traffic:
@@ -72,14 +71,16 @@ class Traffic:
         return [ms for at, ms in list(self.turns) if start <= at <= end]
 
 
-def second_model() -> Path:
+def second_model(served: str) -> Path:
+    """BENCH_ACTIVATION_MODEL, else the newest models/*.tar.gz that is not the one served."""
     chosen = os.environ.get("BENCH_ACTIVATION_MODEL")
     if chosen:
         return Path(chosen)
     models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    if len(models) < 2:
-        raise SystemExit("Two trained models needed in models/ (or set BENCH_ACTIVATION_MODEL).")
-    return models[-2]
+    others = [model for model in models if model.name != served]
+    if not others:
+        raise SystemExit("A second trained model is needed in models/ (or set BENCH_ACTIVATION_MODEL).")
+    return others[-1]
 
 
 async def register(registry: ModelRegistry, registry_dir: Path, model: Path) -> ModelRecord:
@@ -88,11 +89,6 @@ async def register(registry: ModelRegistry, registry_dir: Path, model: Path) -> 
     return await registry.register(ModelRecord(
         id=model_id, trained_at=time.time(), trained_by="bench_activation", data_fingerprint="",
         config="", source="models/", original_name=model.name, rasa_model_id=rasa_model_id(model)))
-
-
-def phases(log: str, offset: int, model_id: str) -> List[dict]:
-    return [{"download_seconds": float(m[2]), "load_and_warm_up_seconds": float(m[3])}
-            for m in PHASES.finditer(log[offset:]) if m[1] == model_id]
 
 
 async def switch(stack, registry: ModelRegistry, traffic: Traffic, record: ModelRecord, kind: str) -> dict:
@@ -111,7 +107,7 @@ async def measure(stack, redis_port: int) -> dict:
     registry = ModelRegistry(redis, RedisKeys(PREFIX))
     try:
         first = await registry.get(await registry.active_id())
-        second = await register(registry, Path(stack.env["VAR_DIR"]) / "model-registry", second_model())
+        second = await register(registry, Path(stack.env["VAR_DIR"]) / "model-registry", second_model(first.original_name))
         for _ in range(10):  # each worker traces its first parses
             await asyncio.to_thread(turn, stack.rasa_port, "bench-warm-up", "你好")
         with Traffic(stack.rasa_port) as traffic:

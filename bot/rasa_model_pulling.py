@@ -58,6 +58,7 @@ WARM_UP_TEXTS = ("你好", "年假有几天", "公司拖欠工资三个月了，
 DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=600, sock_connect=10)
 CHUNK = 1 << 20
 _loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="model-load")
+RASA_LOAD = RasaModel.__dict__["load"]  # Rasa's own, before install(): the tests compare with it
 
 
 async def download(model_server: EndpointConfig, fingerprint: Optional[Text], directory: Path) -> Optional[Text]:
