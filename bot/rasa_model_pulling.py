@@ -1,11 +1,11 @@
 """Rasa 3.6's model pulling, changed so that activating a model neither stalls conversations
-nor takes minutes (issue 12; numbers in benchmarks/results/retrain.json, `activation`).
+nor takes minutes (issue 12; numbers: benchmarks/results/activation.json, model_load_phases.json).
 
 Installed with bot/rasa_speedups.py, when Rasa imports the project's tracker store: that
 happens in `load_agent` before the first pull, in every Rasa process and Sanic worker.
 
 What Rasa does (rasa/core/agent.py `_update_model_from_server`), measured on this 2-core
-machine with the production model (benchmarks/profile_activation.py):
+machine with the production model (benchmarks/profile_model_load.py, bench_activation.py):
 - It loads the pulled model with the synchronous `Agent.load_model` *on the Sanic event loop*:
   for the whole load (about 45 s quiet, minutes under load) that worker answers nothing, so
   every turn it holds waits past WeChat's 5 s deadline.
@@ -18,14 +18,17 @@ What happens here instead:
 - The download streams to disk off the loop; the new `MessageProcessor` is built in a
   one-thread executor (one load at a time per process) while the old one keeps answering.
 - The processor parses a few messages there before it serves (TensorFlow traces its predict
-  function on the first call), so the first worker after the switch is not the slow one.
+  function on the first call), so the first message after the switch is not the slow one.
 - Then the swap, on the loop with no await in between: each turn uses the processor it read
   when it started (Agent.handle_message), so a turn in progress finishes on the old model and
   the next one gets the new model; nothing is dropped.
-- `RasaModel.load` runs that one-example fit eagerly instead of tracing it: the same layers,
-  variables and optimizer slots get built, then the checkpoint overwrites all of them, so the
-  served model is the same (tests/integration/models_registry/test_model_loading.py compares
-  the parses of both loads); only the throw-away graph is not traced.
+- `RasaModel.load` reads the checkpoint first, then builds the weights by running the model's
+  loss on that one example once, eagerly, as a training step would but without gradients or
+  optimizer: the same layers and variables get built, each starting from its checkpoint value,
+  so the served model is the same (tests/integration/models_registry/test_model_loading.py
+  compares the parses of both loads); the throw-away training graph is neither traced nor run,
+  no random initialisation is wasted, and the optimizer's slots are not restored (serving
+  never uses them; fine-tuning loads as in Rasa).
 """
 from __future__ import annotations
 
@@ -37,7 +40,6 @@ from pathlib import Path
 from typing import Any, Optional, Text
 
 import aiohttp
-import tensorflow as tf
 from rasa.core import agent as rasa_agent
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
@@ -47,7 +49,6 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.common import TempDirectoryPath, get_temp_dir_name
 from rasa.utils.endpoints import EndpointConfig
 from rasa.nlu.utils import is_url
-from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
 from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
 from rasa.utils.tensorflow.models import RasaModel
 
@@ -128,15 +129,21 @@ async def update_model_from_server(model_server: EndpointConfig, agent: Agent) -
 def load_without_tracing_training(cls: Any, model_file_name: Text, model_data_example: Any,
                                   predict_data_example: Any = None, finetune_mode: bool = False,
                                   *args: Any, **kwargs: Any) -> RasaModel:
-    """RasaModel.load of Rasa 3.6.21 with its weight-building fit run eagerly (see above)."""
+    """RasaModel.load of Rasa 3.6.21 with its weight-building step replaced (see above);
+    fine-tuning, which needs the optimizer's state, loads as in Rasa."""
+    if finetune_mode:
+        return RASA_LOAD.__func__(cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
+                                  *args, **kwargs)
     model = cls(*args, **kwargs)
-    config = kwargs.get("config", {})
-    model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=True)
-    model.fit(RasaBatchDataGenerator(model_data_example, batch_size=1), verbose=False)
-    model.run_eagerly = bool(config.get(RUN_EAGERLY))  # predictions use Rasa's traced function again
-    model.train_function = None  # a later fit (fine-tuning) traces its own, as after Rasa's load
-    model.load_weights(model_file_name)
-    if not finetune_mode and predict_data_example:
+    # Read first: each variable then starts from its checkpoint value as it is created (no
+    # random initialisation of the large input layers to be overwritten).
+    restored = model.load_weights(model_file_name)
+    batch = next(iter(RasaBatchDataGenerator(model_data_example, batch_size=1)))[0]
+    model._training = True  # the layers a training step would build, as train_step runs them
+    model.batch_loss(batch)
+    model._training = None
+    restored.expect_partial()  # the optimizer's slots in the checkpoint: serving never uses them
+    if predict_data_example:
         model.run_inference(predict_data_example)
     return model
 
