@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -46,7 +48,6 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.utils.common import TempDirectoryPath, get_temp_dir_name
 from rasa.utils.endpoints import EndpointConfig
 from rasa.nlu.utils import is_url
 from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
@@ -110,20 +111,22 @@ async def update_model_from_server(model_server: EndpointConfig, agent: Agent) -
     scheduled one); a failed pull or load keeps the current model, as in Rasa."""
     if not is_url(model_server.url):
         raise aiohttp.InvalidURL(model_server.url)
-    with TempDirectoryPath(get_temp_dir_name()) as directory:
-        try:
-            started = time.monotonic()
-            fingerprint = await download(model_server, agent.fingerprint, Path(directory))
-            if not fingerprint:
-                return
-            downloaded = time.monotonic()
-            processor = await asyncio.get_running_loop().run_in_executor(_loader, prepared_processor, agent, directory)
-            swap(agent, processor, fingerprint)
-            logger.info("Model %s (model_id %s) now served: download %.1f s, load and warm-up %.1f s.",
-                        fingerprint, processor.model_metadata.model_id, downloaded - started,
-                        time.monotonic() - downloaded)
-        except Exception:  # noqa: BLE001 — as Rasa: any failure keeps the model being served
-            logger.exception("Failed to update model. The previous model will stay loaded instead.")
+    directory = tempfile.mkdtemp(prefix="model-pull-")
+    try:
+        started = time.monotonic()
+        fingerprint = await download(model_server, agent.fingerprint, Path(directory))
+        if not fingerprint:
+            return
+        downloaded = time.monotonic()
+        processor = await asyncio.get_running_loop().run_in_executor(_loader, prepared_processor, agent, directory)
+        swap(agent, processor, fingerprint)
+        logger.info("Model %s (model_id %s) now served: download %.1f s, load and warm-up %.1f s.",
+                    fingerprint, processor.model_metadata.model_id, downloaded - started,
+                    time.monotonic() - downloaded)
+    except Exception:  # noqa: BLE001 — as Rasa: any failure keeps the model being served
+        logger.exception("Failed to update model. The previous model will stay loaded instead.")
+    finally:  # unlinking a 200 MB archive is not for the event loop either
+        await asyncio.to_thread(shutil.rmtree, directory, True)
 
 
 def load_without_tracing_training(cls: Any, model_file_name: Text, model_data_example: Any,
