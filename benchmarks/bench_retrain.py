@@ -6,7 +6,10 @@ to the console as an admin, measures turn latency on Rasa's REST webhook at rest
 training through the console's API (TRAINING_CONFIG: BENCH_RETRAIN_CONFIG, default the full
 config.yml), keeps one turn a second going while it trains and is evaluated, activates the
 candidate (with a written override if the gate refuses it) and waits until every worker
-answers /status with the new model. Writes benchmarks/results/retrain.json.
+answers /status with the new model, turns still going: the switch's phases as each worker
+logged them (download; load and warm-up, bot/rasa_model_pulling.py) and the webhook latency
+during the switch. Writes benchmarks/results/retrain.json. (Activation alone, before/after,
+without a training: benchmarks/bench_activation.py.)
 
 The full configuration takes long on 2 shared cores; `BENCH_RETRAIN_CONFIG=tests/integration/
 models_registry/tiny_config.yml` measures the same path with 3 epochs.
@@ -30,6 +33,7 @@ from benchmarks.wechat_workers import RESULTS, percentile, private_stack
 from bot.console.accounts import ADMIN, AccountStore
 from bot.redis_keys import RedisKeys
 from tests.integration.models_registry.serving import wait_until_served
+from benchmarks.activation_log import phases
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = os.environ.get("BENCH_RETRAIN_CONFIG", "config.yml")
@@ -91,17 +95,22 @@ async def measure(stack, redis_port: int) -> dict:
     candidate = progress["candidate"]
     models = await (await session.get(f"{base}/api/models", headers=headers)).json()
     record = next(m for m in models["models"] if m["id"] == candidate)
+    log_offset = len(stack.log_text())
     activated = await session.post(f"{base}/api/models/{candidate}/activate", headers=headers,
                                    data={"reason": "benchmark: measuring activation on every worker"})
     assert activated.status == 200, await activated.text()
-    switch = await asyncio.to_thread(wait_until_served, port, TOKEN, record["rasa_model_id"], 600)
+    switching = []
+    switch = await asyncio.to_thread(wait_until_served, port, TOKEN, record["rasa_model_id"], 600,
+                                     lambda: switching.append(turn(port, "bench-switch", "年假有几天")))
     await session.close()
     return {
         "config": CONFIG, "rasa_workers": 2, "machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg()},
         "train_and_evaluate_seconds": round(trained, 1), "activation_to_all_workers_seconds": round(switch, 1),
         "train_to_active_on_all_workers_seconds": round(time.monotonic() - started, 1),
         "gate_passed": record["gate_passed"], "metrics": record["metrics"],
+        "activation_phases_per_worker": phases(stack.log_text(), log_offset, record["rasa_model_id"]),
         "webhook_at_rest": latencies(baseline), "webhook_while_training": latencies(during),
+        "webhook_during_activation": latencies(switching),
     }
 
 

@@ -14,6 +14,8 @@ that Rasa loads into its server process.
   of the Rasa process's samples under load (benchmarks/results/turn_profile.json). The classes
   are looked up in a table built from the same walk, rebuilt on a miss so an event class
   imported later is still found; the first match wins, as in Rasa's loop.
+- Model pulling and loading: bot/rasa_model_pulling.py (its docstring says why), installed
+  from here so one hook applies every change to Rasa.
 """
 from __future__ import annotations
 
@@ -74,6 +76,9 @@ def resolve_event_type(type_name: Text, default: Optional[Type[Event]] = None) -
 def install() -> None:
     RemoteAction._validate_action_result = validate_action_result
     Event.resolve_by_type = staticmethod(resolve_event_type)
+    from bot import rasa_model_pulling  # imports TensorFlow: only where Rasa already has
+
+    rasa_model_pulling.install()
 
 
 __all__ = ["install", "resolve_event_type", "validate_action_result", "ValidationError"]

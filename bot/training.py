@@ -44,11 +44,12 @@ def main() -> int:
     return subprocess.call(train_command(ROOT / "config.yml", MODELS, name), cwd=ROOT)
 
 
-def train_command(config: Path, out: Path, name: str) -> list:
+def train_command(config: Path, out: Path, name: str, data: Path = Path("nlu_data")) -> list:
     """The `rasa train` command line of `make train`, also run by the console's trainer
-    (bot/models_registry/trainer.py) with its own configuration and output directory."""
+    (bot/models_registry/trainer.py) with its own configuration, output directory and data
+    (the tree the NLU inbox exports into)."""
     return [str(Path(sys.executable).parent / "rasa"), "train", "-c", str(config), "-d", "bot/domain",
-            "--data", "nlu_data", "--out", str(out), "--fixed-model-name", name]
+            "--data", str(data), "--out", str(out), "--fixed-model-name", name]
 
 
 if __name__ == "__main__":

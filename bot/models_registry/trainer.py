@@ -65,7 +65,9 @@ class Run:
     async def train(self, out: Path, name: str) -> Optional[Path]:
         progress = Progress(stage="validating")
         await self.publish(progress, pgid=os.getpgid(0))
-        command = train_command(self.settings.training_config, out, name)
+        # The data the inbox export wrote (NLU_EXPORT_ROOT, the repository by default): a
+        # correction made in the console is in the very next training.
+        command = train_command(self.settings.training_config, out, name, self.settings.nlu_export_root / "nlu_data")
         process = await asyncio.create_subprocess_exec(
             *command, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
             env={**os.environ, "PYTHONPATH": str(ROOT)})

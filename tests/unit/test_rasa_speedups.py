@@ -101,3 +101,15 @@ def test_installed_events_deserialise_as_before_and_faster():
     for _ in range(300):
         Event.resolve_by_type("slot")
     assert time.perf_counter() - started < theirs / 5
+
+
+def test_install_replaces_rasas_model_pulling_and_loading():
+    from rasa.core import agent as rasa_agent
+    from rasa.utils.tensorflow.models import RasaModel
+
+    from bot import rasa_model_pulling
+
+    rasa_speedups.install()
+    assert rasa_agent._update_model_from_server is rasa_model_pulling.update_model_from_server
+    assert RasaModel.load.__func__ is rasa_model_pulling.load_without_tracing_training
+    assert rasa_model_pulling.RASA_LOAD.__func__ is not rasa_model_pulling.load_without_tracing_training
