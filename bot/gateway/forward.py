@@ -3,7 +3,10 @@
 Method, path, query string, headers and body go as they came (only the hop-by-hop headers,
 which describe this connection and not the request, are left out), and the answer comes back
 as Rasa wrote it (not decompressed). A request Rasa does not answer raises RasaUnreachable,
-telling whether Rasa is gone (refused, reset: it died) or only late (timeout).
+telling whether Rasa is gone (refused, reset: it died) or only late (timeout). A refused
+connection raises its subclass RasaRefused: that request never reached Rasa, so the gateway
+may send it to another Rasa server; a connection dropped in the middle may have run part of a
+turn, so it is never sent again (the channel's standby answers it).
 
 A late request is not cut off: Sanic cancels a handler whose connection drops, and a WeChat
 turn cancelled half way would never be settled in the ledger nor delivered. It goes on in the
@@ -36,6 +39,13 @@ class RasaUnreachable(Exception):
         super().__init__(why)
         self.gone = gone  # True: connection refused or dropped; False: no answer in time
         self.late = late  # when late: Rasa's answer, still to come (fails with RasaUnreachable)
+
+
+class RasaRefused(RasaUnreachable):
+    """The connection could not be made (refused: nothing listens): the request never arrived."""
+
+    def __init__(self, why: str):
+        super().__init__(True, why)
 
 
 def end_to_end(headers: Mapping[str, str]) -> CIMultiDict:
@@ -71,6 +81,8 @@ async def _exchange(session: aiohttp.ClientSession, method: str, target: URL, he
             return web.Response(status=answer.status, body=payload, headers=end_to_end(answer.headers))
     except asyncio.TimeoutError:
         raise RasaUnreachable(False, "no answer at all") from None
+    except aiohttp.ClientConnectorError as error:
+        raise RasaRefused(error.__class__.__name__) from None
     except (aiohttp.ClientError, OSError) as error:
         raise RasaUnreachable(True, error.__class__.__name__) from None
 
