@@ -10,9 +10,9 @@ Redis (trackers, conversation locks, the WeChat ledger), as the Sanic workers di
 Why not `rasa run ... --auth-token=...` directly: a command line is world-readable (`ps`,
 /proc/<pid>/cmdline), so the API token would leak to every local user. Here the token comes
 from the environment and is handed to Rasa's command-line entry point in-process: Rasa parses
-the same arguments as always (so logging, telemetry settings and SANIC_WORKERS behave as in
-`rasa run`, and the Sanic workers fork from this process), but the argument list the kernel
-shows is the one above. The launcher and the systemd unit both run this module.
+the same arguments as always (so logging and telemetry settings behave as in `rasa run`), but
+the argument list the kernel shows is the one above. The launcher and the systemd units run
+this module.
 """
 from __future__ import annotations
 
