@@ -165,7 +165,11 @@ def test_development_credentials_are_announced_loudly(stack):
 
 
 def rasa_status(stack: Stack, service: str, token: str) -> int:
-    return get(f"http://127.0.0.1:{stack.ports[service]}/status?token={token}")
+    """HTTP status of one Rasa server's /status; 0 when nothing listens."""
+    try:
+        return get(f"http://127.0.0.1:{stack.ports[service]}/status?token={token}")
+    except urllib.error.URLError:
+        return 0
 
 
 async def real_answers(stack: Stack, questions: List[str]) -> List[tuple]:
@@ -192,6 +196,12 @@ def test_kill_9_of_one_rasa_server_the_other_answers_at_once(stack, tokens):
     assert rasa_status(stack, "rasa-1", tokens["RASA_API_TOKEN"]) == 200
     os.kill(old, signal.SIGKILL)
     killed = time.monotonic()
+    # Until the kernel has torn the process down (freeing ~800 MB takes a moment) its socket
+    # still accepts connections that are then reset: such a request is "in flight" (busy text,
+    # the next test). The messages after that must get the bot's own answers.
+    while members(old) and time.monotonic() - killed < 10:
+        time.sleep(0.02)
+    assert time.monotonic() - killed < 3, "the killed server was gone within moments"
     answers = asyncio.run(real_answers(stack, ["加班费怎么算", "年假有几天", "试用期可以随时辞退吗", "工伤怎么认定"]))
     answers += asyncio.run(real_answers(stack, ["最低工资是多少", "公司不交社保怎么办"]))
     for seconds, answer in answers:
