@@ -27,6 +27,7 @@ import os
 import random
 import re
 import secrets
+import shutil
 import signal
 import sys
 import time
@@ -188,7 +189,7 @@ class Load:
                 later = await self.later_messages(openid, sent_at)
                 reply = next((reply for prompt, reply in APPEAL_ANSWERS if prompt in later), None)
             if reply is None or self.stop.is_set():
-                filing["derailed_at"] = text
+                filing["derailed_at"], filing["derailed_since"] = text, sent_at
                 filing["derailed_reply"] = answer[:120]
                 break
             text = reply.format(phone=phone)
@@ -356,6 +357,8 @@ async def appeals_report(filings: List[dict], redis_port: int) -> dict:
         "form_derailed": sum(1 for f in filings if f["derailed_at"]),
         "derailed_at": sorted({f["derailed_at"] for f in filings if f["derailed_at"]}),
         "derailed_replies": sorted({f.get("derailed_reply", "") for f in filings if f["derailed_at"]}),
+        "derailed_filers": [{"openid": f["openid"], "at": f["derailed_at"], "since": f.get("derailed_since")}
+                            for f in filings if f["derailed_at"]],
         "repeats_after_silence": sum(f["retries"] for f in filings),
     }
 
@@ -408,6 +411,8 @@ def main() -> int:
     with private_stack(env, embedded_redis=True) as (stack, redis_port):
         report = asyncio.run(run(stack, redis_port))
         report["launcher_restarts_logged"] = stack.log_text().count("restarting it in")
+        if os.environ.get("BENCH_KEEP_LOG"):  # the stack's log, for looking into a failure afterwards
+            shutil.copy(stack.log_path, os.environ["BENCH_KEEP_LOG"])
     report.update(date=time.strftime("%Y-%m-%d %H:%M"), think_seconds=list(THINK_SECONDS))
     RESULTS.mkdir(parents=True, exist_ok=True)
     RESULT.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
