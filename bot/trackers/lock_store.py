@@ -15,9 +15,7 @@ worker's next message, served by another server, waits for that ticket. So a tic
 LIVENESS_S unless its process keeps it alive (a heartbeat every HEARTBEAT_S while the turn waits
 or runs), up to Rasa's lock lifetime in all, as before: a killed holder blocks its conversation
 for about LIVENESS_S instead of a minute, and a live turn is never overtaken. Since heartbeats
-move expiries, the line is read from the tickets themselves, "<time taken>:<number>" (the time
-as the taking process saw it, like the expiries Rasa's store orders by; the number breaks ties),
-not from their scores.
+move expiries, the order of turns is the tickets' numbers, not their scores.
 """
 from __future__ import annotations
 
@@ -42,11 +40,10 @@ LIVENESS_S = 8.0
 HEARTBEAT_S = 1.0
 
 # KEYS: tickets, counter. ARGV: now, life (seconds until the next heartbeat must come).
-# Returns the new ticket, "<time taken>:<number>": the line is the order in which turns asked
-# (the time, as the caller saw it; the number breaks ties), scores are expiries.
+# Returns the new ticket number. Scores are expiries; the keys outlive the longest ticket.
 _TAKE = """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-local ticket = ARGV[1] .. ':' .. redis.call('INCR', KEYS[2])
+local ticket = redis.call('INCR', KEYS[2])
 redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), ticket)
 local ttl = math.ceil(tonumber(ARGV[2])) + 1
 redis.call('EXPIRE', KEYS[1], ttl)
@@ -65,18 +62,13 @@ return 1
 """
 
 # KEYS: tickets. ARGV: now, ticket. 1 = the ticket is first in line; 0 = wait; -1 = expired.
-# Heartbeats move expiries, so the line is read from the tickets (a handful at most).
+# Heartbeats move expiries, so the line is the order of ticket numbers (a handful at most).
 _IS_FIRST = """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 if not redis.call('ZSCORE', KEYS[1], ARGV[2]) then return -1 end
-local function key(ticket)
-  local at, number = string.match(ticket, '^(.+):(%d+)$')
-  return tonumber(at), tonumber(number)
-end
-local my_at, my_number = key(ARGV[2])
+local mine = tonumber(ARGV[2])
 for _, ticket in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local at, number = key(ticket)
-  if at < my_at or (at == my_at and number < my_number) then return 0 end
+  if tonumber(ticket) < mine then return 0 end
 end
 return 1
 """
@@ -98,6 +90,7 @@ class AsyncRedisLockStore(LockStore):
         self._keys = RedisKeys(settings.key_prefix)
         self._redis: Optional[Redis] = None  # created on first use, inside the server's loop
         self._scripts: dict = {}
+        self._loaded = False
 
     def _client(self) -> Redis:
         if self._redis is None:
@@ -114,9 +107,10 @@ class AsyncRedisLockStore(LockStore):
     async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
                    wait_time_in_seconds: float = 1) -> AsyncGenerator[TicketLock, None]:
         self._client()
+        await self._load_scripts()
         keys = self._lock_keys(conversation_id)
         life = min(self._liveness, lock_lifetime)
-        ticket = await self._scripts["take"](keys=keys, args=[repr(time.time()), life])
+        ticket = int(await self._scripts["take"](keys=keys, args=[time.time(), life]))
         # Kept alive while this process lives, for at most Rasa's lifetime (a hung turn still lets go).
         heartbeat = asyncio.ensure_future(self._keep_alive(keys, ticket, time.time() + lock_lifetime - life))
         try:
@@ -126,7 +120,15 @@ class AsyncRedisLockStore(LockStore):
             heartbeat.cancel()
             await self._scripts["release"](keys=keys, args=[ticket])
 
-    async def _keep_alive(self, keys, ticket: str, until: float) -> None:
+    async def _load_scripts(self) -> None:
+        """Into Redis before the first ticket: otherwise the first turns' calls each meet NOSCRIPT
+        and load and retry, and Redis may number their tickets in another order than they asked."""
+        if not self._loaded:
+            for script in self._scripts.values():
+                await self._redis.script_load(script.script)
+            self._loaded = True
+
+    async def _keep_alive(self, keys, ticket: int, until: float) -> None:
         while True:
             await asyncio.sleep(self._heartbeat)
             now = time.time()
@@ -138,7 +140,7 @@ class AsyncRedisLockStore(LockStore):
             except Exception:  # Redis hiccup: the next beat tries again; the turn itself reports errors
                 continue
 
-    async def _wait_for_turn(self, conversation_id: Text, ticket: str) -> None:
+    async def _wait_for_turn(self, conversation_id: Text, ticket: int) -> None:
         pause = FIRST_POLL_S
         while True:
             state = int(await self._scripts["first"](keys=self._lock_keys(conversation_id)[:1],
