@@ -95,11 +95,7 @@ def service_specs(settings: Settings, model: Path, api_token: str) -> List[Servi
                                   host, settings.simulator_port, "/_sim/health", "", timeout=30))
     specs.append(http_service("actions", "action server", [PYTHON, "-m", "bot.action_server"],
                               host, settings.action_port, "/health", "/webhook"))
-    # /status answers 200 only once a model is loaded: a Rasa that failed to load its model still
-    # serves the channels' health routes (and answers every message with nothing).
-    specs.append(http_service("rasa", "rasa server (internal; via the gateway)",
-                              [PYTHON, "-m", "bot.rasa_server", "--model", str(model)],
-                              host, settings.rasa_internal_port, f"/status?token={api_token}", ""))
+    specs += rasa_specs(settings, model, api_token, host)
     # The public port: forwards to Rasa, answers by itself while Rasa is down (bot/gateway).
     # Its socket is held by the launcher: connections wait through a gateway restart, never refused.
     gateway = http_service("gateway", "webhook gateway (WeChat webhook)", [PYTHON, "-m", "bot.gateway"],
@@ -110,6 +106,21 @@ def service_specs(settings: Settings, model: Path, api_token: str) -> List[Servi
     specs.append(http_service("console", "staff console", [PYTHON, "-m", "bot.console"],
                               "127.0.0.1", settings.console_port, "/login", "/", timeout=60))
     return specs
+
+
+def rasa_specs(settings: Settings, model: Path, api_token: str, host: str) -> List[ServiceSpec]:
+    """RASA_WORKERS Rasa servers, one per internal port, each its own supervised service: a
+    killed one restarts while the others serve (the gateway balances across the live ones).
+    /status answers 200 only once a model is loaded: a Rasa that failed to load its model still
+    serves the channels' health routes (and answers every message with nothing)."""
+    return [http_service(rasa_service_name(instance), f"rasa server {instance} (internal; via the gateway)",
+                         [PYTHON, "-m", "bot.rasa_server", "--instance", str(instance), "--model", str(model)],
+                         host, port, f"/status?token={api_token}", "")
+            for instance, port in enumerate(settings.rasa_internal_ports)]
+
+
+def rasa_service_name(instance: int) -> str:
+    return f"rasa-{instance}"
 
 
 def start_stages(specs: List[ServiceSpec]) -> List[List[str]]:

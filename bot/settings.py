@@ -111,6 +111,12 @@ class Settings:
     average_monthly_wage: int = 11761
 
     @property
+    def rasa_internal_ports(self) -> Tuple[int, ...]:
+        """One Rasa server per RASA_WORKERS, on consecutive ports from RASA_INTERNAL_PORT
+        (bot/rasa_server.py --instance N listens on the N-th; the gateway balances across them)."""
+        return tuple(range(self.rasa_internal_port, self.rasa_internal_port + self.rasa_workers))
+
+    @property
     def registry_dir(self) -> Path:
         """Where registered model files live (MODEL_REGISTRY_DIR, default <VAR_DIR>/model-registry)."""
         return self.model_registry_dir or self.var_dir / "model-registry"
@@ -160,7 +166,7 @@ class Settings:
             model_server_url=_url(values, "MODEL_SERVER_URL", "http://127.0.0.1:"
                                   f"{_port(values, 'CONSOLE_PORT', 8080)}/api/model-server/model.tar.gz"),
             training_config=_config_file(values, "TRAINING_CONFIG", ROOT / "config.yml"),
-            rasa_internal_port=_rasa_internal_port(values),
+            rasa_internal_port=_rasa_internal_port(values, redis, dev_mode),
             gateway_listen_fd=_optional_fd(values, "GATEWAY_LISTEN_FD"),
             faq_answers_file=_answers_file(values),
             average_monthly_wage=_count(values, "AVERAGE_MONTHLY_WAGE", 11761, high=1_000_000),
@@ -176,12 +182,24 @@ def _optional_fd(values: Mapping[str, str], name: str) -> Optional[int]:
     return int(raw)
 
 
-def _rasa_internal_port(values: Mapping[str, str]) -> int:
-    """RASA_INTERNAL_PORT, default RASA_PORT + 1 (5006); never the gateway's own port."""
+def _rasa_internal_port(values: Mapping[str, str], redis: RedisTarget, dev_mode: bool) -> int:
+    """RASA_INTERNAL_PORT, default RASA_PORT + 1 (5006): the first of RASA_WORKERS consecutive
+    ports, one per Rasa server; none of them may be a port another service of this host uses."""
     public = _port(values, "RASA_PORT", 5005)
-    internal = _port(values, "RASA_INTERNAL_PORT", public + 1 if public < 65535 else public - 1)
-    if internal == public:
-        raise SettingsError("RASA_INTERNAL_PORT", f"must differ from RASA_PORT ({public}): the gateway listens there")
+    workers = _count(values, "RASA_WORKERS", 2, high=16)
+    internal = _port(values, "RASA_INTERNAL_PORT", public + 1 if public + workers <= 65535 else public - workers)
+    if internal + workers - 1 > 65535:
+        raise SettingsError("RASA_INTERNAL_PORT", f"{internal}+{workers - 1} (RASA_WORKERS={workers}) passes 65535")
+    others = {"RASA_PORT": public, "ACTION_PORT": _port(values, "ACTION_PORT", 5055),
+              "CONSOLE_PORT": _port(values, "CONSOLE_PORT", 8080)}
+    if dev_mode:  # the WeChat simulator runs in development only
+        others["WECHAT_SIM_PORT"] = _port(values, "WECHAT_SIM_PORT", 5095)
+    if redis.embedded:
+        others["EMBEDDED_REDIS_PORT"] = redis.port
+    for name, port in others.items():
+        if internal <= port < internal + workers:
+            raise SettingsError("RASA_INTERNAL_PORT", f"Rasa servers use ports {internal}-{internal + workers - 1} "
+                                f"(RASA_WORKERS={workers}), which takes {name} ({port})")
     return internal
 
 

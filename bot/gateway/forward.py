@@ -3,7 +3,10 @@
 Method, path, query string, headers and body go as they came (only the hop-by-hop headers,
 which describe this connection and not the request, are left out), and the answer comes back
 as Rasa wrote it (not decompressed). A request Rasa does not answer raises RasaUnreachable,
-telling whether Rasa is gone (refused, reset: it died) or only late (timeout).
+telling whether Rasa is gone (refused, reset: it died) or only late (timeout). A refused
+connection raises its subclass RasaRefused: that request never reached Rasa, so the gateway
+may send it to another Rasa server; a connection dropped in the middle may have run part of a
+turn, so it is never sent again (the channel's standby answers it).
 
 A late request is not cut off: Sanic cancels a handler whose connection drops, and a WeChat
 turn cancelled half way would never be settled in the ledger nor delivered. It goes on in the
@@ -38,14 +41,25 @@ class RasaUnreachable(Exception):
         self.late = late  # when late: Rasa's answer, still to come (fails with RasaUnreachable)
 
 
+class RasaRefused(RasaUnreachable):
+    """The connection could not be made (refused: nothing listens): the request never arrived."""
+
+    def __init__(self, why: str):
+        super().__init__(True, why)
+
+
 def end_to_end(headers: Mapping[str, str]) -> CIMultiDict:
     return CIMultiDict((name, value) for name, value in headers.items() if name.lower() not in HOP_BY_HOP)
 
 
 def new_session() -> aiohttp.ClientSession:
     # No connection limit: the gateway must not queue what Rasa could take; no decompression:
-    # the answer's bytes and Content-Encoding travel together, unchanged.
-    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), auto_decompress=False,
+    # the answer's bytes and Content-Encoding travel together, unchanged. A new connection per
+    # request (a local connect costs well under a millisecond): a kept-alive connection to a
+    # Rasa server that was just killed fails only once written to, and a request lost that way
+    # cannot be told from one the server had started on, so it could not go to another server;
+    # a fresh connection to a dead server is refused cleanly, and the request moves on.
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, force_close=True), auto_decompress=False,
                                  cookie_jar=aiohttp.DummyCookieJar())
 
 
@@ -71,6 +85,8 @@ async def _exchange(session: aiohttp.ClientSession, method: str, target: URL, he
             return web.Response(status=answer.status, body=payload, headers=end_to_end(answer.headers))
     except asyncio.TimeoutError:
         raise RasaUnreachable(False, "no answer at all") from None
+    except aiohttp.ClientConnectorError as error:
+        raise RasaRefused(error.__class__.__name__) from None
     except (aiohttp.ClientError, OSError) as error:
         raise RasaUnreachable(True, error.__class__.__name__) from None
 

@@ -3,17 +3,34 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 from bot.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_ports(count: int) -> List[int]:
+    """`count` consecutive ports free right now (Rasa servers listen on RASA_INTERNAL_PORT + N)."""
+    for _ in range(200):
+        first = random.randint(20000, 60000 - count)
+        ports = list(range(first, first + count))
+        try:
+            for port in ports:
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return ports
+    raise RuntimeError(f"no {count} consecutive free ports")
 
 
 class Stack:
@@ -21,8 +38,10 @@ class Stack:
         """`redis_url` None: the launcher runs (and supervises) an embedded Redis on a free port."""
         self.rasa_port, self.action_port, self.simulator_port = free_port(), free_port(), free_port()
         self.console_port = free_port()
-        # RASA_PORT is the webhook gateway's (bot/gateway); Rasa itself listens on this one.
-        self.rasa_internal_port = free_port()
+        # RASA_PORT is the webhook gateway's (bot/gateway); the Rasa servers listen on these.
+        workers = int((env or {}).get("RASA_WORKERS", "1"))
+        self.rasa_internal_ports = free_ports(workers)
+        self.rasa_internal_port = self.rasa_internal_ports[0]
         self.redis_port = free_port() if redis_url is None else None
         redis_env = {"REDIS_URL": redis_url} if redis_url else {"EMBEDDED_REDIS_PORT": str(self.redis_port)}
         self.env = {
@@ -43,8 +62,10 @@ class Stack:
         }
         self.api_token = self.env["RASA_API_TOKEN"]
         self.log_path = log_path
-        self.ports = {"rasa": self.rasa_internal_port, "gateway": self.rasa_port, "actions": self.action_port, "console": self.console_port,
-                      "simulator": self.simulator_port, "redis": self.redis_port}
+        self.ports = {"gateway": self.rasa_port, "actions": self.action_port, "console": self.console_port,
+                      "simulator": self.simulator_port, "redis": self.redis_port,
+                      **{f"rasa-{n}": port for n, port in enumerate(self.rasa_internal_ports)}}
+        self.ports["rasa"] = self.rasa_internal_port  # "rasa": the first Rasa server, rasa-0
         self.process: Optional[subprocess.Popen] = None
 
     @property
@@ -61,7 +82,8 @@ class Stack:
 
     def pidfile(self, service: str) -> dict:
         """What the launcher recorded for a service: {"pgid", "port", "command"} (empty if none)."""
-        path = Path(self.env["VAR_DIR"]) / "run" / f"{service}-{self.ports[service]}.pid"
+        name = "rasa-0" if service == "rasa" else service
+        path = Path(self.env["VAR_DIR"]) / "run" / f"{name}-{self.ports[service]}.pid"
         try:
             return json.loads(path.read_text())
         except (OSError, ValueError):
