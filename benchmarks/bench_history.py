@@ -54,7 +54,7 @@ STORES = {
 
 def start_stack(redis_url: str, endpoints: Path, log_dir: Path) -> tuple:
     """The launcher's processes (simulator, actions, one Rasa worker) with a chosen endpoints file."""
-    ports = {name: free_port() for name in ("RASA_PORT", "ACTION_PORT", "WECHAT_SIM_PORT")}
+    ports = {name: free_port() for name in ("RASA_PORT", "RASA_INTERNAL_PORT", "ACTION_PORT", "WECHAT_SIM_PORT")}
     env = {k: v for k, v in os.environ.items() if not k.startswith("WECHAT_")}
     env.update({**{k: str(v) for k, v in ports.items()}, "REDIS_URL": redis_url, "RASA_WORKERS": "1",
                 "PYTHONPATH": str(ROOT)})
@@ -80,7 +80,8 @@ def start_stack(redis_url: str, endpoints: Path, log_dir: Path) -> tuple:
         spawn("actions", [sys.executable, "-m", "bot.action_server"])
         spawn("rasa", [sys.executable, "-c", rasa, str(endpoints), "--model", str(newest_model(ROOT / "models"))])
         deadline = time.monotonic() + 900
-        status = f"http://127.0.0.1:{settings.rasa_port}/status?token={settings.rasa_api_token}"
+        # No gateway here: the webhook goes straight to the Rasa server, which listens on the internal port.
+        status = f"http://127.0.0.1:{settings.rasa_internal_port}/status?token={settings.rasa_api_token}"
         while not _ok(status):
             if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
                 raise RuntimeError(f"stack did not start; logs in {log_dir}")
@@ -88,7 +89,7 @@ def start_stack(redis_url: str, endpoints: Path, log_dir: Path) -> tuple:
     except BaseException:
         stop(processes)
         raise
-    return processes, f"http://127.0.0.1:{settings.rasa_port}/webhooks/wechat/webhook"
+    return processes, f"http://127.0.0.1:{settings.rasa_internal_port}/webhooks/wechat/webhook"
 
 
 def _ok(url: str) -> bool:
