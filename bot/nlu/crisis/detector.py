@@ -12,7 +12,7 @@ from typing import Iterator, List, Optional, Tuple
 
 from bot.nlu.crisis.compositions import COMPOSED_RULES
 from bot.nlu.crisis.families import EXPLICIT, RULES, STRONG, Rule
-from bot.nlu.crisis.learned import THRESHOLD as LEARNED_THRESHOLD, crisis_probability
+from bot.nlu.crisis.learned import MIN_CHARS as LEARNED_MIN_CHARS, THRESHOLD as LEARNED_THRESHOLD, crisis_probability
 from bot.nlu.crisis.guards import excusing_frame, mask_intensifiers, story_frame, topic_frame, unanchored_frame
 from bot.nlu.crisis.views import views_of
 
@@ -124,6 +124,8 @@ def detect(text: Optional[str], learned: bool = True) -> CrisisFinding:
 
 def _learned_reading(plain: str, hits: List[Hit], excused: List[Tuple[Hit, str]]) -> None:
     """The learned reader's verdict, as a guarded hit: a framing excuses it as it would a rule."""
+    if len(plain.strip()) < LEARNED_MIN_CHARS:
+        return
     probability = crisis_probability(plain)
     if probability < LEARNED_THRESHOLD:
         return
