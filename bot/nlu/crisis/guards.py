@@ -89,9 +89,16 @@ def excusing_frame(text: str, legal: bool = True) -> Optional[str]:
     """Why a guarded signal in `text` is not a crisis now, or None if nothing excuses it."""
     if NOW.search(text):
         return None
-    frames = (("legal question", LEGAL_QUESTION), ("at work, as a job", AS_A_JOB), ("past", PAST), ("reported", REPORTED),
-              ("hypothetical", HYPOTHETICAL), ("taken back", TAKEN_BACK))
-    for name, pattern in frames[0 if legal else 1:]:
+    return _first_frame(text, STORY_FRAMES if legal else STORY_FRAMES[1:])
+
+
+# Framings that excuse a signal, by name; the first that matches names the excuse.
+STORY_FRAMES = (("legal question", LEGAL_QUESTION), ("at work, as a job", AS_A_JOB), ("past", PAST),
+                ("reported", REPORTED), ("hypothetical", HYPOTHETICAL), ("taken back", TAKEN_BACK))
+
+
+def _first_frame(text: str, frames) -> Optional[str]:
+    for name, pattern in frames:
         match = pattern.search(text)
         if match:
             return f"{name}: {match.group(0)}"
@@ -119,14 +126,8 @@ def unanchored_frame(text: str) -> Optional[str]:
     """
     if PRESENT_DANGER.search(text):
         return None
-    frames = (("an outing or an errand", LEISURE), ("a lawful way", LAWFUL), ("a joke or a game", PLAYING), ("legal question", LEGAL_QUESTION),
-              ("at work, as a job", AS_A_JOB), ("past", PAST), ("reported", REPORTED), ("hypothetical", HYPOTHETICAL),
-              ("taken back", TAKEN_BACK))
-    for name, pattern in frames:
-        match = pattern.search(text)
-        if match:
-            return f"{name}: {match.group(0)}"
-    return None
+    return _first_frame(text, (("an outing or an errand", LEISURE), ("a lawful way", LAWFUL),
+                               ("a joke or a game", PLAYING), *STORY_FRAMES))
 
 
 # --- story frames: where in the message the signal sits ------------------------------------
