@@ -86,30 +86,21 @@ def test_an_event_class_defined_later_is_still_found():
     assert rasa_speedups.resolve_event_type("late_event_for_test") is LateEvent
 
 
-def test_installed_events_deserialise_as_before_and_faster():
+def test_installed_events_deserialise_as_before_without_walking_the_class_tree(monkeypatch):
+    """Work counted, not timed: after the first lookup a known event type costs no tree walk."""
     from rasa.shared.core.events import Event
     rasa_speedups.install()
     parameters = [{"event": "user", "text": "加班费怎么算", "parse_data": {"intent": {"name": "faq"}}},
                   {"event": "action", "name": "action_listen"}, {"event": "slot", "name": "x", "value": 1}]
-    events = [Event.from_parameters(p) for p in parameters]
-    assert [e.type_name for e in events] == ["user", "action", "slot"]
-    started = time.perf_counter()
-    for _ in range(300):
-        rasa_resolve("slot")
-    theirs = time.perf_counter() - started
-    started = time.perf_counter()
-    for _ in range(300):
-        Event.resolve_by_type("slot")
-    assert time.perf_counter() - started < theirs / 5
-
-
-def test_install_replaces_rasas_model_pulling_and_loading():
-    from rasa.core import agent as rasa_agent
-    from rasa.utils.tensorflow.models import RasaModel
-
-    from bot import rasa_model_pulling
-
-    rasa_speedups.install()
-    assert rasa_agent._update_model_from_server is rasa_model_pulling.update_model_from_server
-    assert RasaModel.load.__func__ is rasa_model_pulling.load_without_tracing_training
-    assert rasa_model_pulling.RASA_LOAD.__func__ is not rasa_model_pulling.load_without_tracing_training
+    assert [Event.from_parameters(p).type_name for p in parameters] == ["user", "action", "slot"]
+    import rasa.shared.utils.common as rasa_common
+    walks = []
+    real_walk = rasa_common.all_subclasses
+    counting = lambda cls: walks.append(cls) or real_walk(cls)  # noqa: E731
+    # Rasa's own lookup calls it through its module, ours through its import: count both.
+    monkeypatch.setattr(rasa_common, "all_subclasses", counting)
+    monkeypatch.setattr(rasa_speedups, "all_subclasses", counting)
+    for _ in range(100):
+        for p in parameters:
+            Event.from_parameters(p)
+    assert walks == []
