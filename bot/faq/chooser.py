@@ -23,10 +23,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-
 from bot.faq.answers import Sub, Topic
+from bot.nlu.char_ngram_classifier import CharNgramClassifier
 from bot.nlu.text_normalization import normalize
 
 logger = logging.getLogger(__name__)
@@ -59,18 +57,9 @@ def load_examples(path: Path = EXAMPLES_FILE) -> Examples:
         return parse_examples(yaml.safe_load(handle))
 
 
-class TopicModel:
+def topic_model(texts: Sequence[str], labels: Sequence[str]) -> CharNgramClassifier:
     """One topic's classifier over its sub keys and `_general`."""
-
-    def __init__(self, texts: Sequence[str], labels: Sequence[str]):
-        self._vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
-        features = self._vectorizer.fit_transform([normalize(t) for t in texts])
-        self._model = LogisticRegression(C=10.0, solver="liblinear", max_iter=1000)
-        self._model.fit(features, list(labels))
-
-    def probabilities(self, text: str) -> Dict[str, float]:
-        row = self._model.predict_proba(self._vectorizer.transform([normalize(text)]))[0]
-        return dict(zip(self._model.classes_, (float(p) for p in row)))
+    return CharNgramClassifier(texts, labels, prepare=normalize)
 
 
 def training_set(topic: Topic, examples: Examples) -> Tuple[List[str], List[str]]:
@@ -85,18 +74,18 @@ def training_set(topic: Topic, examples: Examples) -> Tuple[List[str], List[str]
     return texts, labels
 
 
-_MODELS: Dict[Tuple[str, Tuple[str, ...]], Optional[TopicModel]] = {}
+_MODELS: Dict[Tuple[str, Tuple[str, ...]], Optional[CharNgramClassifier]] = {}
 _LOCK = threading.Lock()
 
 
-def model_for(topic: Topic, examples: Optional[Examples] = None) -> Optional[TopicModel]:
+def model_for(topic: Topic, examples: Optional[Examples] = None) -> Optional[CharNgramClassifier]:
     """The topic's model, trained once per set of sub keys; None without two classes to tell apart."""
     examples = examples or load_examples()
     cache_key = (topic.name, tuple(sub.key for sub in topic.subs), id(examples))
     with _LOCK:
         if cache_key not in _MODELS:
             texts, labels = training_set(topic, examples)
-            _MODELS[cache_key] = TopicModel(texts, labels) if len(set(labels)) >= 2 else None
+            _MODELS[cache_key] = topic_model(texts, labels) if len(set(labels)) >= 2 else None
         return _MODELS[cache_key]
 
 

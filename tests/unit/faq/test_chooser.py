@@ -79,7 +79,7 @@ def test_deterministic_and_retrained_only_once():
     topic = ANSWERS.topics["maternity"]
     first = chooser.model_for(topic)
     assert chooser.model_for(topic) is first
-    fresh = chooser.TopicModel(*chooser.training_set(topic, EXAMPLES))
+    fresh = chooser.topic_model(*chooser.training_set(topic, EXAMPLES))
     text = "老婆怀孕了 单位暗示她走人"
     assert fresh.probabilities(text) == first.probabilities(text)
 
