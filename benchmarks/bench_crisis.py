@@ -1,7 +1,7 @@
 """`make bench` (crisis part): how many crises each layer catches, and at what cost in false alarms.
 
-On every crisis set under tests/nlu (crisis.yml, and the independent crisis_fresh_dev/test.yml
-written from the spec only), and on the non-emergency messages of both held-out sets:
+On every crisis set under tests/nlu (crisis.yml, and the independent crisis_fresh_dev/test.yml,
+crisis_fresh3.yml and crisis_fresh4.yml, each written from the spec only), and on the non-emergency messages of both held-out sets:
 - rules: the detector's rules alone (bot/nlu/crisis, `learned=False`);
 - detector: the rules, then the learned reader when no rule fires — as the actions, the
   channel and CrisisOverride use it;

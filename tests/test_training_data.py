@@ -83,3 +83,15 @@ def test_every_intent_has_enough_varied_examples():
         assert count >= minimum, f"{intent}: {count} examples"
     # The spec's 27 topics; admins may add more in the console (nlu_data/nlu/admin_topics.yml).
     assert sum(1 for i in counts if i.startswith("faq/")) >= 27
+
+
+# crisis_fresh_dev.yml is the development half: the rules' cases (dev_cases.yml) took from it.
+@pytest.mark.parametrize("heldout", [p for p in sorted((ROOT / "tests" / "nlu").glob("crisis*.yml"))
+                                     if not p.stem.endswith("_dev")], ids=lambda p: p.name)
+def test_crisis_sets_are_never_the_learned_readers_examples(heldout):
+    # The crisis detector's learned reader trains on its own example files too (two writers').
+    from bot.nlu.crisis.learned import training_examples
+
+    learned = {_folded(text) for text, _ in training_examples()}
+    overlap = sorted({t for t in _heldout_texts(heldout) if _folded(t) in learned})
+    assert not overlap, f"{len(overlap)} crisis test messages are learned examples: {overlap[:10]}"

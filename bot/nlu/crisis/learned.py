@@ -3,7 +3,8 @@
 Rules generalise only as far as their word lists; a character n-gram model trained on crises
 and near misses picks up the texture of a threat or a plea (明天就是他的…, 门口有人守着…) from
 examples. It is trained when first used (a second or two, no stored model file) on:
-- `learned_examples.yml` next to this file: crises and hard negatives written for it;
+- `learned_examples.yml` and `learned_examples_writer.yml` next to this file: crises and hard
+  negatives written for it, by the detector's engineer and by a writer who saw only the spec;
 - `dev_cases.yml` next to it: the rules' own development cases, crises and hard negatives;
 - the project's NLU training data (`nlu_data/nlu/*.yml`): `report_emergency` examples as crises,
   every other intent as ordinary messages, so everyday questions stay calm.
@@ -26,7 +27,8 @@ from bot.nlu.char_ngram_classifier import CharNgramClassifier
 from bot.nlu.crisis.views import compact
 
 ROOT = Path(__file__).resolve().parents[3]
-EXAMPLES = Path(__file__).with_name("learned_examples.yml")
+# The engineer's own examples, and a writer's who saw only the spec (more voices generalise better).
+EXAMPLES = (Path(__file__).with_name("learned_examples.yml"), Path(__file__).with_name("learned_examples_writer.yml"))
 DEV_CASES = Path(__file__).with_name("dev_cases.yml")
 NLU_DATA = ROOT / "nlu_data" / "nlu"
 EMERGENCY = "report_emergency"
@@ -35,6 +37,11 @@ THRESHOLD = 0.8
 # answer "only me") scored 0.98 for sharing 我 and a short shape with pleas. Short pleas (救命,
 # 救救我, 快来人) are the rules' job, so the reader only reads messages at least this long.
 MIN_CHARS = 6
+# A short message gives the n-grams little to go on: "割了一上午的草 手被划破了" or
+# "跟他们干了一天活" read 0.81-0.86 from a word or two, so up to SHORT characters a reading
+# must be this sure (chosen on the development cases; the long crises it catches read >0.9).
+SHORT, SHORT_THRESHOLD = 20, 0.9
+STRENGTH = 10.0
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _LOCK = threading.Lock()
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the NLU data is large: the C loader reads it 10x faster
@@ -44,10 +51,17 @@ def _read(path: Path):
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
 
 
+def threshold_for(text: str) -> float:
+    """The probability at which the reader's verdict counts, for a message of this length."""
+    return SHORT_THRESHOLD if len(text) <= SHORT else THRESHOLD
+
+
 def training_examples() -> List[Tuple[str, int]]:
     """(text, 1 for a crisis / 0 for calm) from the examples file and the NLU training data."""
-    written = _read(EXAMPLES)
-    examples = [(case["text"], 1) for case in written["crisis"]] + [(case["text"], 0) for case in written["calm"]]
+    examples = []
+    for path in EXAMPLES:
+        written = _read(path)
+        examples += [(case["text"], 1) for case in written["crisis"]] + [(case["text"], 0) for case in written["calm"]]
     cases = _read(DEV_CASES)
     examples += [(text, 1) for texts in cases["crisis_by_family"].values() for text in texts]
     examples += [(text, 1) for text in cases["more_crisis"]]
@@ -67,7 +81,7 @@ def _model() -> CharNgramClassifier:
     examples = training_examples()
     # Balanced: a few hundred crises against thousands of ordinary messages.
     return CharNgramClassifier([text for text, _ in examples], [label for _, label in examples],
-                               prepare=compact, balanced=True)
+                               prepare=compact, balanced=True, strength=STRENGTH)
 
 
 def crisis_probability(plain: str) -> float:
