@@ -1,6 +1,7 @@
 """File the confirmed appeal in the store and tell the worker the ticket and what happens next."""
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -12,6 +13,8 @@ from actions.appeal_form import ANONYMOUS, NO_PHONE, UNKNOWN, reset_form_slots
 from actions.crisis_guard import crisis_first
 from bot.appeals import Appeal, queue_label
 from bot.appeals.model import group_wages
+
+logger = logging.getLogger(__name__)
 
 NO_CONSENT = ("明白。没有您的同意，我们不能把情况转给工会工作人员，这次的内容不会提交。"
               "您随时可以回复“反映诉求”重新登记，或拨打12351职工服务热线。")
@@ -66,9 +69,17 @@ class ActionSubmitAppeal(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         slot = tracker.get_slot
         await stores.filing_marks().stop(tracker.sender_id)
-        if slot("appeal_consent") is not True or slot("appeal_confirmed") is not True:
+        if slot("appeal_consent") is False:
             dispatcher.utter_message(text=NO_CONSENT)
             return reset_form_slots()
+        if slot("appeal_confirmed") is not True:
+            # The form did not run to its end: a failed form turn (the action server or Redis
+            # down mid-turn) loses its events, and Rasa may then predict this action at once.
+            # The worker declined nothing, so nothing is said and what they told us is kept:
+            # the channel answers the silent turn (busy text, staff follow-up) and their next
+            # message restarts the form with these slots.
+            logger.warning("appeal submit reached before the form ended; nothing submitted, slots kept")
+            return []
         headcount = _figure(slot("appeal_headcount"))
         category = slot("appeal_category") or "other"
         appeal = await stores.appeals().create(

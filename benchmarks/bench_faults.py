@@ -89,6 +89,7 @@ class Turn:
     seconds: float
     status: Optional[int]
     passive_text: Optional[str]
+    text: str = ""
 
 
 class Outbox:
@@ -128,7 +129,7 @@ class Load:
         started, wall = time.perf_counter(), time.time()
         result = await self.client.send_text(openid, text)
         passive = result.reply.get("Content", "") if result.reply else None
-        turn = Turn(openid, wall, time.perf_counter() - started, result.status, passive)
+        turn = Turn(openid, wall, time.perf_counter() - started, result.status, passive, text)
         self.turns.append(turn)
         return turn
 
@@ -176,13 +177,17 @@ class Load:
         for _ in range(MAX_FORM_TURNS):
             sent_at = time.time()
             answer = await self.answer_retrying(openid, text, filing)
+            filing["trail"] = (filing.get("trail", []) + [[text, answer[:100]]])[-6:]
             found = TICKET.search(answer)
             if found:
                 filing["ticket"] = found.group(0)
                 break
             reply = next((reply for prompt, reply in APPEAL_ANSWERS if prompt in answer), None)
             if reply is None and BUSY_TEXT in answer:
-                filing["retries"] += 1  # told the system is busy: a worker says it again
+                # Told the system is busy, a worker reads it and says it again a few seconds
+                # later (at once, a filer burnt its whole budget inside a 3 s outage).
+                filing["retries"] += 1
+                await asyncio.sleep(random.uniform(3.0, 6.0))
                 continue
             if reply is None:
                 # The question may follow the acknowledgement as a later customer-service message.
@@ -378,7 +383,8 @@ async def appeals_report(filings: List[dict], redis_port: int) -> dict:
         "form_derailed": sum(1 for f in filings if f["derailed_at"]),
         "derailed_at": sorted({f["derailed_at"] for f in filings if f["derailed_at"]}),
         "derailed_replies": sorted({f.get("derailed_reply", "") for f in filings if f["derailed_at"]}),
-        "derailed_filers": [{"openid": f["openid"], "at": f["derailed_at"], "since": f.get("derailed_since")}
+        "derailed_filers": [{"openid": f["openid"], "at": f["derailed_at"], "since": f.get("derailed_since"),
+                             "trail": f.get("trail", [])}
                             for f in filings if f["derailed_at"]],
         "repeats_after_silence": sum(f["retries"] for f in filings),
     }
@@ -423,6 +429,10 @@ async def run(stack: Stack, redis_port: int) -> dict:
         "silent_turns": len(silent),
         "http_failures": sum(1 for t in load.turns if t.status != 200),
         "kills": kills_report(kills, silent),
+        # Enough to look each silent turn up in the stack's log (BENCH_KEEP_LOG).
+        "silent_examples": [{"openid": t.openid, "at": round(t.sent_at - started, 1), "text": t.text,
+                             "status": t.status, "seconds": round(t.seconds, 1), "passive": t.passive_text}
+                            for t in silent[:50]],
         "appeals": await appeals_report(load.filings, redis_port),
     }
 
