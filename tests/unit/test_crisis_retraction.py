@@ -23,6 +23,12 @@ STILL_A_CRISIS = [
     "之前说想死是开玩笑 其实安眠药已经吃了",     # the act done
     "我没事 刚才那条就当遗书吧 帮我转给我妈",      # a farewell is not withdrawn
     "刚才说要去砍他是气话？不是 我现在就在他家楼下 刀在手里",
+    # Words that withdraw a remark in one sentence tell of danger in another.
+    "昨天老板吓唬我们 说再闹就把我们关起来 现在门都锁了 出不去",
+    "之前身份证被收回了 现在不让我们走 门口有人看着",
+    "之前工资挺好的 现在老板把我们锁在厂里不让出去",
+    "我没事 工友还在井下 联系不上",
+    "刚才说错了 不是一个人被埋 是三个人被埋了",
 ]
 
 

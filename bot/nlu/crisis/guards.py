@@ -153,6 +153,15 @@ _OTHERS_HARM = ("violence", "confinement", "accident", "medical", "group_action"
 _PAST_REACH = 16
 
 
+# Between a past marker and the signal, the story comes back to the present: 之前身份证被收回了
+# 现在不让我们走 is held now, whatever happened before.
+_PRESENT_MARK = re.compile(r"现在|如今|眼下|这会儿|今天|今晚|此刻|目前")
+
+
+def _now_between(text: str, start: int, end: int) -> bool:
+    return bool(NOW.search(text, start, end) or _PRESENT_MARK.search(text, start, end))
+
+
 def story_frame(text: str, start: int, end: int, family: str) -> Optional[str]:
     """Why the signal at text[start:end] belongs to a story, not to danger now, or None.
 
@@ -175,7 +184,7 @@ def story_frame(text: str, start: int, end: int, family: str) -> Optional[str]:
         if supposed and not PRESENT_DANGER.search(text):
             return f"hypothetical: {supposed.group(0)}"
         past = PAST.search(text, max(0, start - _PAST_REACH), start)
-        if past and not NOW.search(text, past.end(), start) and not PRESENT_DANGER.search(text):
+        if past and not _now_between(text, past.end(), start) and not PRESENT_DANGER.search(text):
             return f"past: {past.group(0)}"
     if family in ("accident", "medical"):
         fine = NO_HARM.search(text, end, end + 12)
