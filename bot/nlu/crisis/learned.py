@@ -3,8 +3,8 @@
 Rules generalise only as far as their word lists; a character n-gram model trained on crises
 and near misses picks up the texture of a threat or a plea (明天就是他的…, 门口有人守着…) from
 examples. It is trained when first used (a second or two, no stored model file) on:
-- `learned_examples.yml` and `learned_examples_writer.yml` next to this file: crises and hard
-  negatives written for it, by the detector's engineer and by a writer who saw only the spec;
+- `learned_examples.yml` and `learned_examples_writer*.yml` next to this file: crises and hard
+  negatives written for it, by the detector's engineer and by two writers who saw only the spec;
 - `dev_cases.yml` next to it: the rules' own development cases, crises and hard negatives;
 - the project's NLU training data (`nlu_data/nlu/*.yml`): `report_emergency` examples as crises,
   every other intent as ordinary messages, so everyday questions stay calm.
@@ -27,8 +27,9 @@ from bot.nlu.char_ngram_classifier import CharNgramClassifier
 from bot.nlu.crisis.views import compact
 
 ROOT = Path(__file__).resolve().parents[3]
-# The engineer's own examples, and a writer's who saw only the spec (more voices generalise better).
-EXAMPLES = (Path(__file__).with_name("learned_examples.yml"), Path(__file__).with_name("learned_examples_writer.yml"))
+# The engineer's own examples, and two writers' who saw only the spec (more voices generalise better).
+EXAMPLES = tuple(Path(__file__).with_name(name) for name in
+                 ("learned_examples.yml", "learned_examples_writer.yml", "learned_examples_writer2.yml"))
 DEV_CASES = Path(__file__).with_name("dev_cases.yml")
 NLU_DATA = ROOT / "nlu_data" / "nlu"
 EMERGENCY = "report_emergency"
