@@ -11,7 +11,7 @@ from typing import Callable, Dict, Sequence
 
 class CharNgramClassifier:
     def __init__(self, texts: Sequence[str], labels: Sequence, prepare: Callable[[str], str],
-                 balanced: bool = False, strength: float = 10.0):
+                 balanced: bool = False):
         # Imported here: scikit-learn is heavy and only needed once a model is first trained.
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
@@ -20,8 +20,7 @@ class CharNgramClassifier:
         self._vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
         features = self._vectorizer.fit_transform([prepare(t) for t in texts])
         # `balanced`: when one class is rare (a few hundred crises against thousands of messages).
-        # `strength`: the inverse regularisation (C); lower trusts single n-grams less.
-        self._model = LogisticRegression(C=strength, solver="liblinear", max_iter=1000,
+        self._model = LogisticRegression(C=10.0, solver="liblinear", max_iter=1000,
                                          class_weight="balanced" if balanced else None)
         self._model.fit(features, list(labels))
 

@@ -42,7 +42,6 @@ MIN_CHARS = 6
 # "跟他们干了一天活" read 0.81-0.86 from a word or two, so up to SHORT characters a reading
 # must be this sure (chosen on the development cases; the long crises it catches read >0.9).
 SHORT, SHORT_THRESHOLD = 20, 0.9
-STRENGTH = 10.0
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _LOCK = threading.Lock()
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the NLU data is large: the C loader reads it 10x faster
@@ -82,7 +81,7 @@ def _model() -> CharNgramClassifier:
     examples = training_examples()
     # Balanced: a few hundred crises against thousands of ordinary messages.
     return CharNgramClassifier([text for text, _ in examples], [label for _, label in examples],
-                               prepare=compact, balanced=True, strength=STRENGTH)
+                               prepare=compact, balanced=True)
 
 
 def crisis_probability(plain: str) -> float:
