@@ -89,7 +89,7 @@ def test_every_intent_has_enough_varied_examples():
 @pytest.mark.parametrize("heldout", [p for p in sorted((ROOT / "tests" / "nlu").glob("crisis*.yml"))
                                      if not p.stem.endswith("_dev")], ids=lambda p: p.name)
 def test_crisis_sets_are_never_the_learned_readers_examples(heldout):
-    # The crisis detector's learned reader trains on its own example files too (two writers').
+    # The crisis detector's learned reader trains on its own example files too (four writers').
     from bot.nlu.crisis.learned import training_examples
 
     learned = {_folded(text) for text, _ in training_examples()}

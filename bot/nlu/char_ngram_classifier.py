@@ -1,9 +1,10 @@
 """A small text classifier over character n-grams (TF-IDF + logistic regression).
 
 Chinese has no spaces and workers write loosely, so character 1–3-grams are the features; the
-model trains in well under a second on a few thousand examples, deterministically (liblinear),
-and nothing binary is stored. Used by the crisis layer's learned reader
-(bot/nlu/crisis/learned.py) and by the FAQ sub-question chooser (bot/faq/chooser.py)."""
+model trains in about a second on a few thousand examples, deterministically (liblinear with a
+fixed seed), so nothing binary is stored: a user refits it from its examples. Used by the crisis
+layer's learned reader (bot/nlu/crisis/learned.py), the FAQ sub-question chooser
+(bot/faq/chooser.py) and the second intent reader (bot/nlu/intent_ensemble.py)."""
 from __future__ import annotations
 
 from typing import Callable, Dict, Sequence
@@ -21,7 +22,7 @@ class CharNgramClassifier:
         features = self._vectorizer.fit_transform([prepare(t) for t in texts])
         # `balanced`: when one class is rare (a few hundred crises against thousands of messages).
         self._model = LogisticRegression(C=10.0, solver="liblinear", max_iter=1000,
-                                         class_weight="balanced" if balanced else None)
+                                         class_weight="balanced" if balanced else None, random_state=0)
         self._model.fit(features, list(labels))
 
     def probabilities(self, text: str) -> Dict:

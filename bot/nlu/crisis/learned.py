@@ -27,13 +27,17 @@ from bot.nlu.char_ngram_classifier import CharNgramClassifier
 from bot.nlu.crisis.views import compact
 
 ROOT = Path(__file__).resolve().parents[3]
-# The engineer's own examples, and two writers' who saw only the spec (more voices generalise better).
+# The engineer's own examples, and four writers' who saw only the spec (more voices generalise better).
 EXAMPLES = tuple(Path(__file__).with_name(name) for name in
-                 ("learned_examples.yml", "learned_examples_writer.yml", "learned_examples_writer2.yml"))
+                 ("learned_examples.yml", "learned_examples_writer.yml", "learned_examples_writer2.yml",
+                  "learned_examples_writer3.yml", "learned_examples_writer4.yml"))
 DEV_CASES = Path(__file__).with_name("dev_cases.yml")
 NLU_DATA = ROOT / "nlu_data" / "nlu"
 EMERGENCY = "report_emergency"
-THRESHOLD = 0.8
+# The lowest with no false alarm on the development sets (the gate set, the fresh development
+# half, the everyday held-out messages, the held-out form answers): 0.7 since the third and
+# fourth writers' examples; 0.8 before, when 0.7 alarmed on a form answer.
+THRESHOLD = 0.7
 # A reply of a few characters gives character n-grams nothing to read: "就我" (the headcount
 # answer "only me") scored 0.98 for sharing 我 and a short shape with pleas. Short pleas (救命,
 # 救救我, 快来人) are the rules' job, so the reader only reads messages at least this long.
