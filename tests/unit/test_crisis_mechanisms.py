@@ -428,3 +428,33 @@ def test_blows_landed_and_people_dragged_away(text):
 ])
 def test_calls_and_card_swipes_are_not_blows(text):
     _calm(text)
+
+
+# --- A danger in one clause of a long question: the learned reader also reads windows -------
+from bot.nlu.crisis.learned import THRESHOLD, crisis_probability, strongest_reading  # noqa: E402
+from bot.nlu.crisis.views import views_of  # noqa: E402
+
+DILUTED = [
+    "请问一下我们公司年底发的年终奖要不要交个税 还有社保基数每年七月调整吗 另外刚才我们车间的老刘突然捂着胸口倒地上了 脸发紫 "
+    "喊也不应 我们公司这种情况工资怎么算",
+    "想咨询劳动合同到期公司不续签有没有补偿 我干了六年了每个月八千 对了我同屋的小伙子把自己反锁在屋里好几个钟头了 敲门没动静 "
+    "屋里有炭盆的味道 另外补偿是按税前算吗",
+]
+LONG_AND_CALM = [
+    "师傅你好我在顺义一个物流园开叉车干了四年了 公司一直按最低工资给我们交社保 上个月人事说要调岗到外地 不去就算自动离职 "
+    "我想问这样合法吗 要是不去能拿补偿吗",
+    "我们装修队十来个人从五月干到现在 老板说等甲方结款 一直拖着 大家都急得睡不着觉 天天在群里骂 想问一下走仲裁要多久 "
+    "要准备什么材料 工友们都说要一起去",
+]
+
+
+@pytest.mark.parametrize("text", DILUTED)
+def test_the_reader_finds_a_danger_the_whole_story_dilutes(text):
+    plain = views_of(text).compact
+    assert crisis_probability(plain) < THRESHOLD <= strongest_reading(plain)
+
+
+@pytest.mark.parametrize("text", LONG_AND_CALM)
+def test_windows_of_a_long_calm_story_stay_calm(text):
+    assert strongest_reading(views_of(text).compact) < THRESHOLD
+    _calm(text)

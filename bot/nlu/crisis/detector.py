@@ -13,7 +13,7 @@ from typing import Iterator, List, Optional, Tuple
 from bot.nlu.crisis.compositions import COMPOSED_RULES
 from bot.nlu.crisis.families import EXPLICIT, RULES, STRONG, Rule
 from bot.nlu.crisis.retraction import retraction
-from bot.nlu.crisis.learned import MIN_CHARS as LEARNED_MIN_CHARS, crisis_probability, threshold_for
+from bot.nlu.crisis.learned import MIN_CHARS as LEARNED_MIN_CHARS, strongest_reading, threshold_for
 from bot.nlu.crisis.guards import excusing_frame, mask_intensifiers, story_frame, topic_frame, unanchored_frame
 from bot.nlu.crisis.views import views_of
 
@@ -135,7 +135,7 @@ def _learned_reading(plain: str, hits: List[Hit], excused: List[Tuple[Hit, str]]
     """The learned reader's verdict, as a guarded hit: a framing excuses it as it would a rule."""
     if len(plain.strip()) < LEARNED_MIN_CHARS:
         return
-    probability = crisis_probability(plain)
+    probability = strongest_reading(plain)
     if probability < threshold_for(plain.strip()):
         return
     hit = Hit(LEARNED, "char n-grams", f"p={probability:.2f}", "text")
