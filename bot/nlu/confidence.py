@@ -36,3 +36,20 @@ def flat_ranking(intents: List[Dict], topics: List[Dict]) -> List[Dict]:
         else:
             labels.append({"name": intent["name"], "confidence": intent["confidence"]})
     return sorted(labels, key=lambda label: -label["confidence"])
+
+
+def pool(first: Dict[str, float], second: Dict[str, float], first_weight: float, second_weight: float,
+         floor: float = 1e-4) -> Dict[str, float]:
+    """Log-linear pooling of two readers' probabilities over the same labels:
+    p ∝ first^a · second^b. A label one reader ranks low pulls the answer down, so a wrong
+    answer stays sure only when both readers, which err differently, are sure of it. A label a
+    reader did not rank at all counts as `floor`."""
+    labels = set(first) | set(second)
+    if not labels:
+        return {}
+    logits = {label: first_weight * math.log(max(first.get(label, 0.0), floor))
+              + second_weight * math.log(max(second.get(label, 0.0), floor)) for label in labels}
+    top = max(logits.values())
+    weights = {label: math.exp(value - top) for label, value in logits.items()}
+    total = sum(weights.values())
+    return {label: weight / total for label, weight in weights.items()}

@@ -20,7 +20,6 @@ from bot.nlu.confidence import FAQ, flat_ranking, rescale
 
 LABEL_RANKING_KEY = "label_ranking"
 RESPONSE_SELECTOR_KEY = "response_selector"
-_LABELS_KEPT = 5
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -66,7 +65,8 @@ class ConfidenceCalibrator(GraphComponent):
         message.set(INTENT_RANKING_KEY, intents, add_to_output=True)
         message.set(INTENT, {INTENT_NAME_KEY: intents[0][INTENT_NAME_KEY], "confidence": intents[0]["confidence"]},
                     add_to_output=True)
-        message.set(LABEL_RANKING_KEY, labels[:_LABELS_KEPT], add_to_output=True)
+        # Whole: the IntentEnsemble after this pools all of it, and keeps the top five.
+        message.set(LABEL_RANKING_KEY, labels, add_to_output=True)
 
     def _calibrated_topics(self, message: Message) -> Optional[List[Dict[Text, Any]]]:
         selector = (message.get(RESPONSE_SELECTOR_KEY) or {}).get(FAQ)
