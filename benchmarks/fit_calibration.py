@@ -9,6 +9,7 @@ label under the flattened ranking the bot acts on (P(intent), P(faq) × P(topic)
     .venv/bin/python -m benchmarks.fit_calibration --model M.tar.gz --data tests/nlu/heldout.yml --at 2.0 1.5
         fits on a labelled set with a trained model, no training; `--at` gives the temperatures
         its calibrator ran with (default 1.0 1.0), so the raw confidences are recovered exactly.
+        The model must be trained without IntentEnsemble (its pooled numbers are not DIET's).
 
 Prints the temperatures to put into config.yml, the share of errors each fallback threshold
 would catch, and writes benchmarks/results/calibration_fit.json.
@@ -34,6 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 RASA = str(Path(sys.executable).parent / "rasa")
 CALIBRATOR = "bot.nlu.confidence_calibrator.ConfidenceCalibrator"
+# The temperatures scale DIET's and the ResponseSelector's own numbers; the second reader pools
+# on top of the calibrated ones, so it is left out while fitting.
+ENSEMBLE = "bot.nlu.intent_ensemble.IntentEnsemble"
 GRID = [round(0.5 + 0.25 * i, 2) for i in range(39)]  # 0.5 … 10.0
 
 
@@ -50,7 +54,7 @@ def split(out: Path) -> Tuple[Path, Path]:
 
 def config_without_calibrator(out: Path) -> Path:
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    config["pipeline"] = [c for c in config["pipeline"] if c["name"] != CALIBRATOR]
+    config["pipeline"] = [c for c in config["pipeline"] if c["name"] not in (CALIBRATOR, ENSEMBLE)]
     path = out / "config.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
