@@ -445,6 +445,10 @@ LONG_AND_CALM = [
     "我想问这样合法吗 要是不去能拿补偿吗",
     "我们装修队十来个人从五月干到现在 老板说等甲方结款 一直拖着 大家都急得睡不着觉 天天在群里骂 想问一下走仲裁要多久 "
     "要准备什么材料 工友们都说要一起去",
+    # The issue's own example: cut at 我们十几个人都, a window read 0.82.
+    "师傅你好我是河南的在通州宋庄一个工地干木工从三月份干到十月份说好的一天三百五到现在就给了生活费包工头说上面没拨款 "
+    "我们十几个人都在这耗着 怎么办",
+    "我们班组二十多个人 老板欠了半年工资 说过完年再给 大伙都没钱回家过年了 在宿舍里等着 我想问问能不能一起去仲裁",
 ]
 
 
@@ -458,3 +462,8 @@ def test_the_reader_finds_a_danger_the_whole_story_dilutes(text):
 def test_windows_of_a_long_calm_story_stay_calm(text):
     assert strongest_reading(views_of(text).compact) < THRESHOLD
     _calm(text)
+
+
+def test_the_commonest_story_keeps_a_margin_below_the_threshold():
+    # Group wage stories are what workers send most; a false alarm there pauses the bot.
+    assert strongest_reading(views_of(LONG_AND_CALM[2]).compact) < THRESHOLD - 0.1

@@ -34,10 +34,10 @@ EXAMPLES = tuple(Path(__file__).with_name(name) for name in
 DEV_CASES = Path(__file__).with_name("dev_cases.yml")
 NLU_DATA = ROOT / "nlu_data" / "nlu"
 EMERGENCY = "report_emergency"
-# The lowest with no false alarm on the development sets (the gate set, the fresh development
-# half, the everyday held-out messages, the held-out form answers): 0.7 since the third and
-# fourth writers' examples; 0.8 before, when 0.7 alarmed on a form answer.
-THRESHOLD = 0.7
+# 0.7 raised no false alarm on the development sets after the third and fourth writers'
+# examples, but the commonest story there is (十几个人 owed wages, waiting on the site) read 0.64:
+# too thin a margin for the message workers send most, so 0.8 stays.
+THRESHOLD = 0.8
 # A reply of a few characters gives character n-grams nothing to read: "就我" (the headcount
 # answer "only me") scored 0.98 for sharing 我 and a short shape with pleas. Short pleas (救命,
 # 救救我, 快来人) are the rules' job, so the reader only reads messages at least this long.
@@ -90,17 +90,21 @@ def _model() -> CharNgramClassifier:
 
 # A danger told in one clause of a long story ("…加班费咋算 对了刚才工友从架子上摔下来了 叫不
 #醒…") is diluted among the story's n-grams, so a long message is also read in overlapping
-# windows and its most alarming part counts. Window and step chosen on the development sets
-# (no new false alarm there; the fresh third set +1 crisis).
-WINDOW, STEP, WINDOWED_FROM = 30, 10, 40
+# windows and its most alarming part counts. A window is read without the rest of the story
+# (…我们十几个人都 | 在这耗着 read 0.82 cut there), so it must be at least WINDOW_SURE. Chosen
+# on the development sets (no new false alarm there; the fresh third set +1 crisis).
+WINDOW, STEP, WINDOWED_FROM, WINDOW_SURE = 30, 10, 40, 0.9
 
 
 def strongest_reading(plain: str) -> float:
-    """The highest crisis probability of the compact text or, when it is long, of any window."""
+    """The crisis probability of the compact text or, when it is long, of its most alarming
+    window if that one is sure."""
     probability = crisis_probability(plain)
     if len(plain) > WINDOWED_FROM:
         for start in range(0, len(plain) - WINDOW + STEP, STEP):
-            probability = max(probability, crisis_probability(plain[start:start + WINDOW]))
+            window = crisis_probability(plain[start:start + WINDOW])
+            if window >= WINDOW_SURE:
+                probability = max(probability, window)
     return probability
 
 
