@@ -41,12 +41,16 @@ TOKEN = "loop-browser-token-12351-abcdef"
 # Colloquial messages with what they mean; trained models have got at least two of them wrong
 # (fallback or another intent), and the test corrects those it gets wrong. None falls into
 # the inbox's held-out share (they must be trained on). (三方那边不给我续约 → labor_contract was
-# one too, but the tiny configuration's 3 epochs did not learn it from one example.)
+# one too, but the tiny configuration's 3 epochs did not learn it from one example.) As the
+# model improves it understands more of them (with the second intent reader, 3 of the first 4),
+# so the list holds more than it needs.
 MEANINGS = {
     "被毕业了能拿几个N": "faq/severance_calc",
     "手停口停的日子工会管不管": "faq/hardship_aid",
     "头儿不让歇年休": "faq/annual_leave",
     "给我俩月工钱当补偿合理不": "faq/severance_calc",
+    "老板说我不是他的人 是外包那边派来的 同样的活钱少一半": "faq/dispatch_work",
+    "大肚子了 主管天天给我穿小鞋 让我自己走人": "faq/women_protection",
 }
 # The pull interval plus loading on 2 busy cores (bot/rasa_model_pulling.py; measured, printed).
 SWITCH_TIMEOUT = 180
