@@ -53,8 +53,7 @@ class IntentEnsemble(GraphComponent):
         self._reader_weight = float(config["reader_weight"])
         self._storage = model_storage
         self._resource = resource
-        self._examples = examples or []
-        self._reader = _fit(self._examples)
+        self._reader = _fit(examples or [])
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -74,11 +73,11 @@ class IntentEnsemble(GraphComponent):
                    [(text, label) for text, label in examples])
 
     def train(self, training_data: TrainingData) -> Resource:
-        self._examples = [(m.get(TEXT), m.get_full_intent()) for m in training_data.intent_examples
-                          if m.get(TEXT) and m.get_full_intent()]
-        self._reader = _fit(self._examples)
+        examples = [(m.get(TEXT), m.get_full_intent()) for m in training_data.intent_examples
+                    if m.get(TEXT) and m.get_full_intent()]
+        self._reader = _fit(examples)
         with self._storage.write_to(self._resource) as directory:
-            (directory / _EXAMPLES_FILE).write_text(json.dumps(self._examples, ensure_ascii=False), encoding="utf-8")
+            (directory / _EXAMPLES_FILE).write_text(json.dumps(examples, ensure_ascii=False), encoding="utf-8")
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
